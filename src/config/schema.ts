@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const hostname = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case DNS name');
+
+/** Header names sent to one application; renames serve legacy applications. */
+const headerNames = z
+  .object({
+    user: z.string().default('X-Passerelle-User'),
+    legacyUser: z.string().default('X-Passerelle-Legacy-User'),
+    authMethod: z.string().default('X-Passerelle-Auth-Method'),
+    certificateSerial: z.string().default('X-Passerelle-Certificate-Serial'),
+    certificateSha256: z.string().default('X-Passerelle-Certificate-Sha256'),
+    establishment: z.string().default('X-Passerelle-Establishment'),
+    assertion: z.string().default('X-Passerelle-Assertion'),
+  })
+  .strict()
+  .prefault({});
+
+export const applicationSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _'),
+    name: z.string().min(1),
+    host: hostname,
+    upstream: z.url({ protocol: /^https?$/ }),
+    headers: headerNames,
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['development', 'production']),
+    dataDir: z.string().min(1),
+    publicUrl: z.url({ protocol: /^https$/ }),
+    platformDomain: hostname,
+    support: z.object({ contact: z.string().min(1) }).strict(),
+    listeners: z
+      .object({
+        public: z.object({ host: z.string().min(1), port }).strict(),
+        gateway: z.object({ host: z.string().min(1), port }).strict(),
+      })
+      .strict(),
+    database: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').nullable() }).strict(),
+    redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').nullable() }).strict(),
+    smtp: z.object({ url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').nullable(), from: z.string().min(3) }).strict(),
+    pki: z
+      .object({
+        dir: z.string().nullable(),
+        passphrase: z.string().min(12, 'must be at least 12 characters').nullable(),
+        autoInit: z.boolean(),
+        organization: z.string().min(1),
+        country: z.string().length(2),
+        serverHosts: z.array(z.string().min(1)),
+        validityDays: z
+          .object({
+            root: z.number().int().positive(),
+            issuing: z.number().int().positive(),
+            personal: z.number().int().positive(),
+            collective: z.number().int().positive(),
+            server: z.number().int().positive().max(397),
+          })
+          .strict(),
+        crlValidityHours: z.number().int().positive(),
+      })
+      .strict(),
+    session: z
+      .object({
+        secret: z.string().min(32, 'must be at least 32 characters').nullable(),
+        idleTimeoutMinutes: z.number().int().positive(),
+        absoluteTimeoutHours: z.number().int().positive(),
+        cookieName: z.string().regex(/^[A-Za-z0-9_-]+$/),
+      })
+      .strict(),
+    lockout: z.object({ maxFailures: z.number().int().min(1).max(100) }).strict(),
+    assertion: z.object({ ttlSeconds: z.number().int().min(5).max(60) }).strict(),
+    applications: z.array(applicationSchema),
+    demo: z.object({ enabled: z.boolean(), port }).strict(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.applications.forEach((app, index) => {
+      for (const key of [`id:${app.id}`, `host:${app.host}`]) {
+        if (seen.has(key)) {
+          ctx.addIssue({ code: 'custom', path: ['applications', index, key.split(':')[0]!], message: `duplicate ${key.replace(':', ' ')}` });
+        }
+        seen.set(key, index);
+      }
+    });
+    if (config.mode === 'production') {
+      if (!config.pki.passphrase) ctx.addIssue({ code: 'custom', path: ['pki', 'passphrase'], message: 'required in production (PASSERELLE_PKI_PASSPHRASE)' });
+      if (!config.session.secret) ctx.addIssue({ code: 'custom', path: ['session', 'secret'], message: 'required in production (PASSERELLE_SESSION_SECRET)' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ApplicationConfig = z.infer<typeof applicationSchema>;
+export type HeaderNames = ApplicationConfig['headers'];

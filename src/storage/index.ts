@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { Db } from './db.ts';
+import { SqliteDb } from './sqlite.ts';
+import { PostgresDb } from './postgres.ts';
+import { UserRepository } from './repositories/users.ts';
+import { EstablishmentRepository } from './repositories/establishments.ts';
+import { CertificateRepository } from './repositories/certificates.ts';
+import { GrantRepository } from './repositories/grants.ts';
+import { CrlRepository } from './repositories/crls.ts';
+import { AuditRepository } from './repositories/audit.ts';
+
+export * from './types.ts';
+export type { Db } from './db.ts';
+
+export interface Repositories {
+  users: UserRepository;
+  establishments: EstablishmentRepository;
+  certificates: CertificateRepository;
+  grants: GrantRepository;
+  crls: CrlRepository;
+  audit: AuditRepository;
+}
+
+export interface Storage extends Repositories {
+  readonly db: Db;
+  /** Runs `fn` with repositories bound to one transaction. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function repositories(db: Db): Repositories {
+  return {
+    users: new UserRepository(db),
+    establishments: new EstablishmentRepository(db),
+    certificates: new CertificateRepository(db),
+    grants: new GrantRepository(db),
+    crls: new CrlRepository(db),
+    audit: new AuditRepository(db),
+  };
+}
+
+export interface StorageOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+}
+
+/** PostgreSQL when a URL is given, else the SQLite file in the data directory; migrated. */
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const db: Db = options.databaseUrl ? new PostgresDb(options.databaseUrl) : new SqliteDb(path.join(options.dataDir, 'passerelle.sqlite'));
+  await db.migrate();
+  return {
+    db,
+    ...repositories(db),
+    transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
+    close: () => db.close(),
+  };
+}
