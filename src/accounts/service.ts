@@ -1,0 +1,195 @@
+import type { Clock } from '../shared/clock.ts';
+import { READABLE_ALPHABET, type Random } from '../shared/random.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
+import type { Establishment, Role, Storage, User } from '../storage/index.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import { hashPassword } from '../authentication/password.ts';
+import { baseIdentifier, firstFreeIdentifier } from './identifier.ts';
+import { requireEmail, requireFiness, requireText } from './validation.ts';
+
+export interface Actor {
+  /** Who acted: an identifier, `cli:<os user>`, or `system`. */
+  name: string;
+  ip?: string | null;
+}
+
+export interface NewUserInput {
+  givenName: string;
+  familyName: string;
+  email: string;
+  establishmentId?: string | null;
+  role?: Role;
+  /** When absent a provisional password is generated and returned. */
+  password?: string | null;
+}
+
+export interface AccountDeps {
+  storage: Storage;
+  clock: Clock;
+  random: Random;
+  auditor: Auditor;
+  applicationIds: () => string[];
+}
+
+const PROVISIONAL_LENGTH = 14;
+const MIN_PASSWORD_LENGTH = 12;
+
+export class AccountService {
+  constructor(private readonly deps: AccountDeps) {}
+
+  async createUser(input: NewUserInput, actor: Actor): Promise<{ user: User; provisionalPassword: string | null }> {
+    const givenName = requireText(input.givenName, 'givenName', 100);
+    const familyName = requireText(input.familyName, 'familyName', 100);
+    const email = requireEmail(input.email);
+    const role = input.role ?? 'clinician';
+    if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new BadRequestError('weak_password', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    let base: string;
+    try {
+      base = baseIdentifier(givenName, familyName);
+    } catch {
+      throw new BadRequestError('invalid_name', 'given and family names need at least one letter');
+    }
+    const { storage, clock, random } = this.deps;
+    if (input.establishmentId && !(await storage.establishments.findById(input.establishmentId))) {
+      throw new NotFoundError('establishment_not_found', `no establishment ${input.establishmentId}`);
+    }
+    const provisionalPassword = input.password == null ? random.string(PROVISIONAL_LENGTH, READABLE_ALPHABET) : null;
+    const passwordHash = await hashPassword(input.password ?? provisionalPassword!);
+
+    // Two approvals racing for the same name: the unique index decides, the loser retries.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const user = await storage.transaction(async (repos) => {
+          const identifier = firstFreeIdentifier(base, await repos.users.identifiersLike(base));
+          const now = clock.now().getTime();
+          const record: User = {
+            id: random.uuid(),
+            identifier,
+            givenName,
+            familyName,
+            email,
+            establishmentId: input.establishmentId ?? null,
+            role,
+            status: provisionalPassword ? 'provisional' : 'active',
+            passwordHash,
+            failedLogins: 0,
+            lockedAt: null,
+            lastLoginAt: null,
+            lastLoginIp: null,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await repos.users.insert(record);
+          await this.deps.auditor.with(repos.audit).record({
+            action: 'user.create',
+            outcome: 'success',
+            actor: actor.name,
+            ip: actor.ip ?? null,
+            subject: identifier,
+            details: { role, establishmentId: record.establishmentId, provisional: Boolean(provisionalPassword) },
+          });
+          return record;
+        });
+        return { user, provisionalPassword };
+      } catch (error) {
+        if (attempt < 5 && isUniqueViolation(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  async createEstablishment(input: { name: string; finess?: string | null; referentEmail: string }, actor: Actor): Promise<Establishment> {
+    const name = requireText(input.name, 'name');
+    const finess = input.finess ? requireFiness(input.finess) : null;
+    const referentEmail = requireEmail(input.referentEmail, 'referentEmail');
+    const { storage, clock, random } = this.deps;
+    if (finess && (await storage.establishments.findByFiness(finess))) {
+      throw new ConflictError('finess_exists', `an establishment with FINESS ${finess} already exists`);
+    }
+    const establishment: Establishment = { id: random.uuid(), name, finess, referentEmail, createdAt: clock.now().getTime() };
+    await storage.transaction(async (repos) => {
+      await repos.establishments.insert(establishment);
+      await this.deps.auditor.with(repos.audit).record({
+        action: 'establishment.create',
+        outcome: 'success',
+        actor: actor.name,
+        ip: actor.ip ?? null,
+        subject: `establishment:${establishment.id}`,
+        details: { name, finess },
+      });
+    });
+    return establishment;
+  }
+
+  /** Finds a user by id or identifier (what an operator types). */
+  async requireUser(idOrIdentifier: string): Promise<User> {
+    const { users } = this.deps.storage;
+    const user = (await users.findById(idOrIdentifier)) ?? (await users.findByIdentifier(idOrIdentifier));
+    if (!user) throw new NotFoundError('user_not_found', `no user ${idOrIdentifier}`);
+    return user;
+  }
+
+  async requireEstablishment(id: string): Promise<Establishment> {
+    const establishment = (await this.deps.storage.establishments.findById(id)) ?? (await this.deps.storage.establishments.findByFiness(id));
+    if (!establishment) throw new NotFoundError('establishment_not_found', `no establishment ${id}`);
+    return establishment;
+  }
+
+  async addGrant(idOrIdentifier: string, applicationId: string, actor: Actor): Promise<void> {
+    if (!this.deps.applicationIds().includes(applicationId)) {
+      throw new NotFoundError('application_not_found', `no application ${applicationId} in the configuration`);
+    }
+    const user = await this.requireUser(idOrIdentifier);
+    await this.deps.storage.transaction(async (repos) => {
+      await repos.grants.grant(user.id, applicationId, this.deps.clock.now().getTime());
+      await this.deps.auditor.with(repos.audit).record({ action: 'grant.add', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier, applicationId });
+    });
+  }
+
+  async revokeGrant(idOrIdentifier: string, applicationId: string, actor: Actor): Promise<boolean> {
+    const user = await this.requireUser(idOrIdentifier);
+    return this.deps.storage.transaction(async (repos) => {
+      const changed = await repos.grants.revoke(user.id, applicationId, this.deps.clock.now().getTime());
+      await this.deps.auditor.with(repos.audit).record({ action: 'grant.revoke', outcome: changed ? 'success' : 'info', reason: changed ? null : 'not_granted', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier, applicationId });
+      return changed;
+    });
+  }
+
+  /**
+   * Unlocks a locked account. The lockout came from password guessing, so the password is
+   * replaced by a new provisional one (returned for the operator to hand over).
+   */
+  async unlock(idOrIdentifier: string, actor: Actor): Promise<{ user: User; provisionalPassword: string }> {
+    const user = await this.requireUser(idOrIdentifier);
+    if (user.status !== 'locked') throw new ConflictError('not_locked', `${user.identifier} is not locked`);
+    const provisionalPassword = this.deps.random.string(PROVISIONAL_LENGTH, READABLE_ALPHABET);
+    const passwordHash = await hashPassword(provisionalPassword);
+    await this.deps.storage.transaction(async (repos) => {
+      const now = this.deps.clock.now().getTime();
+      await repos.users.unlock(user.id, now, 'provisional');
+      await repos.users.setPassword(user.id, passwordHash, now);
+      await this.deps.auditor.with(repos.audit).record({ action: 'user.unlock', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
+    });
+    return { user: (await this.deps.storage.users.findById(user.id))!, provisionalPassword };
+  }
+
+  async setActive(idOrIdentifier: string, active: boolean, actor: Actor): Promise<User> {
+    const user = await this.requireUser(idOrIdentifier);
+    const target = active ? 'active' : 'deactivated';
+    if (active && user.status !== 'deactivated') throw new ConflictError('not_deactivated', `${user.identifier} is not deactivated`);
+    if (!active && user.status === 'deactivated') throw new ConflictError('already_deactivated', `${user.identifier} is already deactivated`);
+    await this.deps.storage.transaction(async (repos) => {
+      await repos.users.setStatus(user.id, target, this.deps.clock.now().getTime());
+      await this.deps.auditor.with(repos.audit).record({ action: active ? 'user.reactivate' : 'user.deactivate', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
+    });
+    return { ...user, status: target };
+  }
+}
+
+/** SQLite and PostgreSQL spell a unique-constraint failure differently. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '23505' || /UNIQUE constraint failed/.test(e.message ?? '');
+}

@@ -1,0 +1,30 @@
+/** What a gateway session holds once someone has signed in. */
+export interface SessionAuth {
+  userId: string;
+  /** For the audit trail. */
+  identifier: string;
+  /** SHA-256 of the certificate the session was opened with: the session is bound to it. */
+  fingerprint: string;
+  authenticatedAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionLimits {
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+}
+
+export type SessionVerdict = 'none' | 'valid' | 'certificate_mismatch' | 'idle_timeout' | 'absolute_timeout';
+
+export function evaluateSession(auth: SessionAuth | undefined, fingerprint: string, now: number, limits: SessionLimits): SessionVerdict {
+  if (!auth) return 'none';
+  if (auth.fingerprint !== fingerprint) return 'certificate_mismatch';
+  if (now - auth.authenticatedAt >= limits.absoluteTimeoutMs) return 'absolute_timeout';
+  if (now - auth.lastSeenAt >= limits.idleTimeoutMs) return 'idle_timeout';
+  return 'valid';
+}
+
+/** Activity is written back at most once a minute, to spare the session store. */
+export function shouldTouch(auth: SessionAuth, now: number): boolean {
+  return now - auth.lastSeenAt >= 60_000;
+}

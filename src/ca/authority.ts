@@ -1,0 +1,142 @@
+import type { Clock } from '../shared/clock.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
+import type { CertificateRecord, Establishment, Storage, User } from '../storage/index.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Actor } from '../accounts/service.ts';
+import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from './index.ts';
+
+export interface AuthorityDeps {
+  pki: Pki;
+  storage: Storage;
+  clock: Clock;
+  auditor: Auditor;
+  organization: string;
+  crlValidityHours: number;
+}
+
+/**
+ * Issuance and revocation with their records: the certificate row, the audit event and,
+ * on revocation, a new CRL — so every replica sees the same state in the database.
+ */
+export class CertificateAuthority {
+  constructor(private readonly deps: AuthorityDeps) {}
+
+  async issueForUser(user: User, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
+    const profile: ClientProfile = {
+      kind: 'personal',
+      identifier: user.identifier,
+      givenName: user.givenName,
+      familyName: user.familyName,
+      email: user.email,
+      organization: this.deps.organization,
+    };
+    return this.#issue(profile, { userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subjectName: user.identifier }, publicKey, actor);
+  }
+
+  async issueCollective(establishment: Establishment, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
+    const machineLabel = requireLabel(label);
+    const profile: ClientProfile = { kind: 'collective', establishmentId: establishment.id, establishmentName: establishment.name, machineLabel };
+    return this.#issue(profile, { userId: null, establishmentId: establishment.id, label: machineLabel, subjectName: `establishment:${establishment.id}` }, publicKey, actor);
+  }
+
+  async #issue(
+    profile: ClientProfile,
+    owner: { userId: string | null; establishmentId: string | null; label: string; subjectName: string },
+    publicKey: CryptoKey,
+    actor: Actor,
+  ): Promise<CertificateRecord> {
+    const label = owner.label;
+    const issued = await issueClientCertificate(this.deps.pki, profile, publicKey);
+    const record: CertificateRecord = {
+      serial: issued.serial,
+      fingerprintSha256: issued.fingerprintSha256,
+      kind: profile.kind,
+      userId: owner.userId,
+      establishmentId: profile.kind === 'collective' ? owner.establishmentId : null,
+      label,
+      subject: issued.subject,
+      notBefore: issued.notBefore.getTime(),
+      notAfter: issued.notAfter.getTime(),
+      status: 'valid',
+      revokedAt: null,
+      revocationReason: null,
+      pem: issued.pem,
+      createdAt: this.deps.clock.now().getTime(),
+    };
+    await this.deps.storage.transaction(async (repos) => {
+      await repos.certificates.insert(record);
+      await this.deps.auditor.with(repos.audit).record({
+        action: 'certificate.issue',
+        outcome: 'success',
+        actor: actor.name,
+        ip: actor.ip ?? null,
+        certificateSerial: record.serial,
+        subject: owner.subjectName,
+        details: { kind: record.kind, label, notAfter: new Date(record.notAfter).toISOString() },
+      });
+    });
+    return record;
+  }
+
+  /** Revokes at once (the gateway checks the database on every request) and publishes a new CRL. */
+  async revoke(serial: string, reasonText: string, actor: Actor): Promise<CertificateRecord> {
+    const reason: RevocationReason = parseRevocationReason(reasonText);
+    const normalized = serial.replace(/:/g, '').toLowerCase();
+    const existing = await this.deps.storage.certificates.findBySerial(normalized);
+    if (!existing) throw new NotFoundError('certificate_not_found', `no certificate with serial ${serial}`);
+    const revoked = await this.deps.storage.transaction(async (repos) => {
+      const changed = await repos.certificates.revoke(normalized, reason, this.deps.clock.now().getTime());
+      if (!changed) throw new ConflictError('already_revoked', `certificate ${normalized} is already revoked`);
+      await this.deps.auditor.with(repos.audit).record({
+        action: 'certificate.revoke',
+        outcome: 'success',
+        reason,
+        actor: actor.name,
+        ip: actor.ip ?? null,
+        certificateSerial: normalized,
+        subject: existing.userId ? ((await repos.users.findById(existing.userId))?.identifier ?? null) : `establishment:${existing.establishmentId}`,
+      });
+      return (await repos.certificates.findBySerial(normalized))!;
+    });
+    await this.publishCrl();
+    return revoked;
+  }
+
+  /** Signs a CRL of every revoked serial and stores it under the next number. */
+  async publishCrl(): Promise<Uint8Array> {
+    const { storage, clock, pki, crlValidityHours } = this.deps;
+    for (let attempt = 0; ; attempt += 1) {
+      const entries = (await storage.certificates.listRevoked()).map((c) => ({
+        serial: c.serial,
+        revokedAt: new Date(c.revokedAt ?? 0),
+        reason: parseRevocationReason(c.revocationReason ?? 'unspecified'),
+      }));
+      const number = await storage.crls.nextNumber();
+      const thisUpdate = clock.now();
+      const nextUpdate = new Date(thisUpdate.getTime() + crlValidityHours * 3_600_000);
+      const der = await generateCrl(pki, { number, thisUpdate, nextUpdate, entries });
+      try {
+        await storage.crls.insert({ number, der, thisUpdate: thisUpdate.getTime(), nextUpdate: nextUpdate.getTime() });
+        return der;
+      } catch (error) {
+        // Another replica published number N meanwhile: rebuild from fresh state.
+        if (attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** The latest CRL, republished when missing or past half its validity. */
+  async currentCrl(): Promise<Uint8Array> {
+    const latest = await this.deps.storage.crls.latest();
+    const now = this.deps.clock.now().getTime();
+    if (latest && now < latest.thisUpdate + (latest.nextUpdate - latest.thisUpdate) / 2) return latest.der;
+    return this.publishCrl();
+  }
+}
+
+function requireLabel(value: string): string {
+  const label = value.trim().replace(/\s+/g, ' ');
+  if (!label || label.length > 100) throw new BadRequestError('invalid_label', 'the workstation label must have 1 to 100 characters');
+  return label;
+}

@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import { PasserelleError } from '../shared/errors.ts';
+import { ErrorPage } from './pages/index.ts';
+import { sendJson, sendPage, wantsHtml } from './respond.ts';
+import { logger } from '../shared/logger.ts';
+
+/** Typed errors show their code and message when < 500; anything else is logged and shown as a generic error. */
+export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  let status = 500;
+  let code = 'internal_error';
+  let message: string | undefined;
+  if (error instanceof PasserelleError) {
+    status = error.status;
+    code = error.code;
+    if (error.expose) message = error.message;
+  } else if (isBodyError(error)) {
+    status = error.status;
+    code = error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body';
+    message = code;
+  } else if (isStoreOutage(error)) {
+    status = 503;
+    code = 'session_store_unavailable';
+  }
+  if (status >= 500) logger.error('request failed', { path: req.path, code, error: error instanceof Error ? error.message : String(error) });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (wantsHtml(req)) sendPage(res, status, ErrorPage({ lang: res.locals.lang ?? 'fr', status, code, message }));
+  else sendJson(res, status, { error: code, ...(message ? { message } : {}) });
+}
+
+function isBodyError(error: unknown): error is { status: number; type: string } {
+  const e = error as { status?: unknown; type?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string';
+}
+
+/** Redis unreachable or its client giving up: a clear 503, nothing half-written. */
+function isStoreOutage(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return /Connection is closed|ECONNREFUSED|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|Redis/i.test(message);
+}

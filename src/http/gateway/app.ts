@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import session from 'express-session';
+import { fileURLToPath } from 'node:url';
+import type { Runtime } from '../../runtime.ts';
+import type { ApplicationConfig } from '../../config/index.ts';
+import type { SessionBackend } from '../../session/index.ts';
+import { getSession } from '../../session/index.ts';
+import { jwks, type SigningKey } from '../../identity/index.ts';
+import { resolveCertificate } from '../../authentication/certificate.ts';
+import { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
+import { evaluateSession, type SessionLimits } from '../../authentication/session-policy.ts';
+import { decideAccess } from '../../authorization/access.ts';
+import { DatabaseLoginRegulator } from '../../regulation/lockout.ts';
+import { createUpstreamProxy, classifyUpstreamError, type UpstreamProxy } from '../../proxy/upstream.ts';
+import { UpstreamErrorPage } from '../pages/index.ts';
+import { clientIp, presentedCertificate, requestHost } from '../context.ts';
+import { language } from '../language.ts';
+import { sendJson, sendPage, wantsHtml } from '../respond.ts';
+import { errorHandler } from '../errors.ts';
+import { bindSession, requireAccess, requireCertificate, requireSignedIn, resolveApplication } from './pipeline.ts';
+import { loginRoutes } from './login.ts';
+import { setIdentityHeaders } from './identity.ts';
+import { unsignSessionId } from './session-cookie.ts';
+
+export interface GatewayDeps {
+  runtime: Runtime;
+  sessions: SessionBackend;
+  sessionSecret: string;
+  signingKey: SigningKey;
+}
+
+export interface Gateway {
+  app: Express;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): void;
+}
+
+const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { runtime } = deps;
+  const { config } = runtime;
+  const limits: SessionLimits = {
+    idleTimeoutMs: config.session.idleTimeoutMinutes * 60_000,
+    absoluteTimeoutMs: config.session.absoluteTimeoutHours * 3_600_000,
+  };
+  const authenticator = new GatewayAuthenticator(runtime.storage, new DatabaseLoginRegulator(runtime.storage, runtime.clock, config.lockout.maxFailures), runtime.auditor);
+
+  const proxies = new Map<string, UpstreamProxy>();
+  for (const application of config.applications) {
+    proxies.set(application.id, createUpstreamProxy(application, (error, req, res) => upstreamFailed(application, error, req, res)));
+  }
+
+  function upstreamFailed(application: ApplicationConfig, error: NodeJS.ErrnoException, req: IncomingMessage, res: unknown): void {
+    const failure = classifyUpstreamError(error);
+    void runtime.auditor
+      .record({ action: 'proxy.upstream', outcome: 'failure', reason: failure.code, applicationId: application.id, ip: clientIp(req as never) })
+      .catch(() => undefined);
+    const response = res as express.Response;
+    if (typeof response.status !== 'function') {
+      (res as Duplex).destroy();
+      return;
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    if (wantsHtml(response.req)) sendPage(response, failure.status, UpstreamErrorPage({ lang: response.locals.lang, applicationName: application.name, status: failure.status }));
+    else sendJson(response, failure.status, { error: 'upstream_unavailable' });
+  }
+
+  const sessionMiddleware = session({
+    store: deps.sessions.store,
+    secret: deps.sessionSecret,
+    name: config.session.cookieName,
+    resave: false,
+    saveUninitialized: false,
+    unset: 'destroy',
+    cookie: { secure: true, httpOnly: true, sameSite: 'lax', path: '/', maxAge: limits.absoluteTimeoutMs },
+  });
+
+  const proxy: RequestHandler = async (req, res, next) => {
+    const application = res.locals.application;
+    await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, res.locals.user!, res.locals.certificate);
+    await proxies.get(application.id)!.handle(req, res, next);
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(language);
+  app.use(resolveApplication(runtime));
+  // Public material on every application host, before any certificate check.
+  app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
+  app.use('/.passerelle/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
+  app.use(requireCertificate(runtime));
+  app.use(sessionMiddleware);
+  app.use(bindSession(runtime, limits));
+  app.use(loginRoutes(runtime, authenticator));
+  app.use(requireSignedIn);
+  app.use(requireAccess(runtime));
+  app.use(proxy);
+  app.use(errorHandler as ErrorRequestHandler);
+
+  /** WebSockets pass the same checks as requests: certificate, bound live session, account, grant. */
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, reason: string) => {
+      void runtime.auditor.record({ action: 'gateway.websocket', outcome: 'failure', reason, ip: clientIp(req as never) }).catch(() => undefined);
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: reason })}`);
+    };
+    void (async () => {
+      const application = config.applications.find((a) => a.host === requestHost(req));
+      if (!application) return refuse(403, 'unknown_application');
+      const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
+      if (!resolution.ok) return refuse(403, resolution.reason);
+      const sid = unsignSessionId(req.headers.cookie, config.session.cookieName, deps.sessionSecret);
+      const data = sid ? await getSession(deps.sessions.store, sid) : null;
+      const verdict = evaluateSession(data?.auth, resolution.context.record.fingerprintSha256, runtime.clock.now().getTime(), limits);
+      if (verdict !== 'valid' || !data?.auth) return refuse(401, verdict === 'none' ? 'authentication_required' : verdict);
+      const decision = await decideAccess(runtime.storage, resolution.context, data.auth.userId, application.id);
+      if (!decision.allowed) return refuse(403, decision.reason);
+      await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, decision.user, resolution.context);
+      proxies.get(application.id)!.upgrade(req, socket, head);
+    })().catch(() => refuse(503, 'unavailable'));
+  }
+
+  return {
+    app,
+    handleUpgrade,
+    close: () => proxies.forEach((p) => p.close()),
+  };
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage } from 'node:http';
+import type { ApplicationConfig, Config } from '../../config/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Storage, User } from '../../storage/index.ts';
+import type { CertificateContext } from '../../authentication/certificate.ts';
+import { applyIdentityHeaders, signAssertion, type Identity, type SigningKey } from '../../identity/index.ts';
+import { clientIp, requestHost } from '../context.ts';
+
+export interface IdentityDeps {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  signingKey: SigningKey;
+}
+
+async function buildIdentity(storage: Storage, user: User, certificate: CertificateContext): Promise<Identity> {
+  const establishment = certificate.establishment ?? (user.establishmentId ? await storage.establishments.findById(user.establishmentId) : undefined);
+  return {
+    userId: user.id,
+    identifier: user.identifier,
+    displayName: `${user.givenName} ${user.familyName}`,
+    email: user.email,
+    authMethod: certificate.record.kind === 'collective' ? 'collective-certificate' : 'personal-certificate',
+    certificateSerial: certificate.record.serial,
+    certificateSha256: certificate.record.fingerprintSha256,
+    establishmentId: establishment?.id ?? null,
+    establishmentName: establishment?.name ?? null,
+    legacyUsername: null,
+  };
+}
+
+/** Strips what the client sent in our namespace, then sets the identity and its signed assertion. */
+export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext): Promise<void> {
+  const identity = await buildIdentity(deps.storage, user, certificate);
+  const assertion = await signAssertion(deps.signingKey, {
+    identity,
+    issuer: deps.config.publicUrl,
+    audience: app.id,
+    clock: deps.clock,
+    ttlSeconds: deps.config.assertion.ttlSeconds,
+  });
+  applyIdentityHeaders(req.headers, {
+    identity,
+    names: app.headers,
+    assertion,
+    forwarded: { for: clientIp(req) ?? 'unknown', host: requestHost(req), proto: 'https' },
+  });
+}

@@ -1,0 +1,122 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Runtime } from '../../runtime.ts';
+import type { CertificateContext } from '../../authentication/certificate.ts';
+import { accountDenial } from '../../authentication/certificate.ts';
+import type { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
+import { LoggedOutPage, LoginPage } from '../pages/index.ts';
+import { clientIp } from '../context.ts';
+import { csrfToken, csrfValid } from '../csrf.ts';
+import { sendPage } from '../respond.ts';
+import { sendDenial } from './deny.ts';
+
+const LOGIN_PATH = '/.passerelle/login';
+const LOGOUT_PATH = '/.passerelle/logout';
+
+/** Only same-origin paths: no open redirect through `next`. */
+export function safeNext(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith(LOGIN_PATH)) return '/';
+  return value.slice(0, 2000);
+}
+
+type LoginError = 'invalid_credentials' | 'session_expired' | 'csrf' | null;
+
+function renderLogin(runtime: Runtime, req: Request, res: Response, status: number, error: LoginError, extra: { identifier?: string; remainingAttempts?: number | null } = {}): void {
+  const certificate: CertificateContext = res.locals.certificate;
+  const personal = certificate.owner !== null;
+  sendPage(
+    res,
+    status,
+    LoginPage({
+      lang: res.locals.lang,
+      application: { name: res.locals.application.name },
+      mode: personal ? 'personal' : 'collective',
+      identifier: personal ? certificate.owner?.identifier : extra.identifier,
+      csrfToken: csrfToken(req.session, runtime.random),
+      action: LOGIN_PATH,
+      next: safeNext(req.method === 'GET' ? req.query.next : (req.body as Record<string, unknown>).next),
+      error,
+      remainingAttempts: extra.remainingAttempts ?? null,
+      establishmentName: certificate.establishment?.name ?? null,
+      machineLabel: certificate.establishment ? certificate.record.label : null,
+    }),
+  );
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
+}
+
+function save(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
+}
+
+/** The login form on every application host, and logout. */
+export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticator): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
+
+  router.get(LOGIN_PATH, (req, res) => {
+    if (res.locals.auth) {
+      res.redirect(303, safeNext(req.query.next));
+      return;
+    }
+    const owner = res.locals.certificate.owner;
+    const denial = owner ? accountDenial(owner) : null;
+    if (owner && denial) {
+      sendDenial(req, res, runtime.config, denial, { identifier: owner.identifier, applicationName: res.locals.application.name });
+      return;
+    }
+    renderLogin(runtime, req, res, 200, req.query.expired === '1' ? 'session_expired' : null);
+  });
+
+  router.post(LOGIN_PATH, form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const identifier = typeof body.identifier === 'string' ? body.identifier.trim().slice(0, 200) : '';
+    if (!csrfValid(req.session, body.csrf)) {
+      renderLogin(runtime, req, res, 400, 'csrf', { identifier });
+      return;
+    }
+    const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    const { certificate, application } = res.locals;
+    const result = await authenticator.login({ certificate, identifier: identifier || null, password, ip: clientIp(req), applicationId: application.id });
+    if (!result.ok) {
+      if (result.reason === 'invalid_credentials') {
+        renderLogin(runtime, req, res, 401, 'invalid_credentials', { identifier, remainingAttempts: result.remainingAttempts });
+      } else {
+        sendDenial(req, res, runtime.config, result.reason, { identifier: result.user.identifier, applicationName: application.name });
+      }
+      return;
+    }
+    // A fresh session id at login: a planted pre-login cookie is worth nothing.
+    await regenerate(req);
+    const now = runtime.clock.now().getTime();
+    req.session.auth = { userId: result.user.id, identifier: result.user.identifier, fingerprint: certificate.record.fingerprintSha256, authenticatedAt: now, lastSeenAt: now };
+    await save(req);
+    res.redirect(303, safeNext(body.next));
+  });
+
+  router.get(LOGOUT_PATH, (req, res) => {
+    // A GET only offers the button: logging out changes state, so it takes a POST with a token.
+    sendPage(res, 200, LoggedOutPage({ lang: res.locals.lang, applicationName: res.locals.application.name, loginUrl: LOGIN_PATH, confirm: res.locals.auth ? { action: LOGOUT_PATH, csrfToken: csrfToken(req.session, runtime.random) } : null }));
+  });
+
+  router.post(LOGOUT_PATH, form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (res.locals.auth && csrfValid(req.session, body.csrf)) {
+      await runtime.auditor.record({
+        action: 'gateway.logout',
+        outcome: 'success',
+        actor: res.locals.auth.identifier,
+        subject: res.locals.auth.identifier,
+        ip: clientIp(req),
+        certificateSerial: res.locals.certificate.record.serial,
+        applicationId: res.locals.application.id,
+      });
+      await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error as Error) : resolve())));
+      res.clearCookie(runtime.config.session.cookieName, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+    }
+    sendPage(res, 200, LoggedOutPage({ lang: res.locals.lang, applicationName: res.locals.application.name, loginUrl: LOGIN_PATH, confirm: null }));
+  });
+
+  return router;
+}

@@ -1,0 +1,123 @@
+import type { ComponentChild } from 'preact';
+import { t, type Lang, type MessageKey } from '../i18n/index.ts';
+import { Layout, type PageProps } from './layout.tsx';
+import { safeUrl, SupportContact, tRich } from './rich.tsx';
+
+export const DENIAL_REASONS = [
+  'no_certificate',
+  'untrusted_certificate',
+  'certificate_expired',
+  'certificate_not_yet_valid',
+  'certificate_revoked',
+  'certificate_unknown',
+  'account_locked',
+  'account_deactivated',
+  'account_provisional',
+  'no_access',
+  'unknown_application',
+  'not_member_of_establishment',
+] as const;
+/** Same union as src/authentication/denials.ts (the test checks both ways). */
+export type DenialReason = (typeof DENIAL_REASONS)[number];
+
+/** What to do next, in order. Each message may use {portal}, {support} and {application}. */
+const STEPS: Record<DenialReason, readonly MessageKey[]> = {
+  no_certificate: ['denied.no_certificate.step1', 'denied.no_certificate.step2', 'denied.no_certificate.step3'],
+  untrusted_certificate: [
+    'denied.untrusted_certificate.step1',
+    'denied.untrusted_certificate.step2',
+    'denied.untrusted_certificate.step3',
+  ],
+  certificate_expired: [
+    'denied.certificate_expired.step1',
+    'denied.certificate_expired.step2',
+    'denied.certificate_expired.step3',
+  ],
+  certificate_not_yet_valid: ['denied.certificate_not_yet_valid.step1', 'denied.certificate_not_yet_valid.step2'],
+  certificate_revoked: [
+    'denied.certificate_revoked.step1',
+    'denied.certificate_revoked.step2',
+    'denied.certificate_revoked.step3',
+  ],
+  certificate_unknown: ['denied.certificate_unknown.step1', 'denied.certificate_unknown.step2'],
+  account_locked: ['denied.account_locked.step1', 'denied.account_locked.step2'],
+  account_deactivated: ['denied.account_deactivated.step1'],
+  account_provisional: [
+    'denied.account_provisional.step1',
+    'denied.account_provisional.step2',
+    'denied.account_provisional.step3',
+  ],
+  no_access: ['denied.no_access.step1', 'denied.no_access.step2', 'denied.no_access.step3'],
+  unknown_application: ['denied.unknown_application.step1', 'denied.unknown_application.step2'],
+  not_member_of_establishment: [
+    'denied.not_member_of_establishment.step1',
+    'denied.not_member_of_establishment.step2',
+  ],
+};
+
+export interface DenialDetails {
+  identifier?: string | undefined;
+  applicationName?: string | undefined;
+  serial?: string | undefined;
+  expiredOn?: string | undefined;
+  /** Lockout threshold from configuration (`lockout.maxFailures`); 5 when absent. */
+  maxFailures?: number | undefined;
+}
+
+export interface DeniedPageProps extends PageProps {
+  reason: DenialReason;
+  status: number;
+  supportContact: string;
+  publicUrl: string;
+  details?: DenialDetails | undefined;
+}
+
+function DetailList({ lang, details }: { lang: Lang; details: DenialDetails }) {
+  const rows: [MessageKey, string | undefined][] = [
+    ['denied.detail.identifier', details.identifier],
+    ['denied.detail.application', details.applicationName],
+    ['denied.detail.serial', details.serial],
+    ['denied.detail.expiredOn', details.expiredOn],
+  ];
+  const shown = rows.filter((row): row is [MessageKey, string] => Boolean(row[1]));
+  if (shown.length === 0) return null;
+  return (
+    <section aria-labelledby="details-title">
+      <h2 id="details-title">{t(lang, 'denied.details')}</h2>
+      <dl class="details">
+        {shown.map(([label, value]) => (
+          <div key={label}>
+            <dt>{t(lang, label)}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** Why the gateway refused, and what the person can do about it (journeys 8 and 11). */
+export function DeniedPage({ lang, assetBase, reason, status, supportContact, publicUrl, details = {} }: DeniedPageProps) {
+  const application = details.applicationName ?? t(lang, 'denied.thisApplication');
+  const slots: Record<string, ComponentChild> = {
+    portal: <a href={safeUrl(publicUrl)}>{publicUrl}</a>,
+    support: <SupportContact contact={supportContact} />,
+    application,
+  };
+  return (
+    <Layout lang={lang} assetBase={assetBase} title={t(lang, `denied.${reason}.title`)} page="denied" errorCode={reason}>
+      <p class="lead">{t(lang, `denied.${reason}.lead`, { application, max: details.maxFailures ?? 5 })}</p>
+      <section aria-labelledby="next-title">
+        <h2 id="next-title">{t(lang, 'denied.whatNext')}</h2>
+        <ol class="steps">
+          {STEPS[reason].map((key) => (
+            <li key={key}>{tRich(lang, key, slots)}</li>
+          ))}
+        </ol>
+      </section>
+      <DetailList lang={lang} details={details} />
+      <p class="help">{tRich(lang, 'denied.help', { support: slots.support })}</p>
+      <p class="reference">{t(lang, 'denied.reference', { code: reason, status })}</p>
+    </Layout>
+  );
+}

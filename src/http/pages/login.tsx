@@ -1,0 +1,124 @@
+import { t, type Lang } from '../i18n/index.ts';
+import { Layout, type PageProps } from './layout.tsx';
+import { safeUrl, tRich } from './rich.tsx';
+
+/** Form field names the login handler reads. */
+export const LOGIN_FIELDS = { identifier: 'identifier', password: 'password', csrf: 'csrf', next: 'next' } as const;
+
+export type LoginError = 'invalid_credentials' | 'session_expired' | 'csrf';
+
+export interface LoginPageProps extends PageProps {
+  application: { name: string };
+  /** personal: the certificate fixes the identifier; collective: the person types it. */
+  mode: 'personal' | 'collective';
+  /** personal: shown, read-only; collective: prefill after a failed attempt. */
+  identifier?: string | undefined;
+  csrfToken: string;
+  action: string;
+  next: string;
+  error?: LoginError | null | undefined;
+  remainingAttempts?: number | null | undefined;
+  establishmentName?: string | null | undefined;
+  machineLabel?: string | null | undefined;
+  /** Portal page for journey 11; the link is omitted when absent. */
+  forgotPasswordUrl?: string | undefined;
+}
+
+const ERROR_ID = 'login-error';
+
+function LoginAlert({ lang, error, remaining }: { lang: Lang; error: LoginError; remaining?: number | null | undefined }) {
+  const warn = error === 'invalid_credentials' && remaining != null && remaining > 0;
+  return (
+    <div class="alert alert-error" role="alert" id={ERROR_ID}>
+      <p>{t(lang, `login.error.${error}`)}</p>
+      {warn && (
+        <p>
+          {remaining === 1 ? t(lang, 'login.remaining.one') : t(lang, 'login.remaining.other', { count: remaining })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Identifier and machine of a shared workstation, so the person knows where they sign in. */
+function Workstation({ lang, establishment, machine }: { lang: Lang; establishment?: string | null; machine?: string | null }) {
+  if (!establishment && !machine) return null;
+  return (
+    <ul class="workstation">
+      {establishment && <li>{t(lang, 'login.establishment', { name: establishment })}</li>}
+      {machine && <li>{t(lang, 'login.machine', { label: machine })}</li>}
+    </ul>
+  );
+}
+
+/** Gateway sign-in (journey 8). The server never trusts the personal identifier field: it comes from the certificate. */
+export function LoginPage(props: LoginPageProps) {
+  const { lang, application, mode, identifier, error } = props;
+  const personal = mode === 'personal';
+  const badCredentials = error === 'invalid_credentials';
+  const errorRef = error ? ERROR_ID : undefined;
+  // Focus the first field still to fill: the password once the identifier is known.
+  const focusPassword = personal || Boolean(identifier);
+  const identifierHint = personal ? 'identifier-fixed-hint' : 'identifier-hint';
+  const describe = (...ids: (string | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
+
+  return (
+    <Layout lang={lang} assetBase={props.assetBase} title={t(lang, 'login.title', { application: application.name })} page="login">
+      <p class="lead">
+        {personal
+          ? tRich(lang, 'login.intro.personal', {
+              identifier: <strong class="identifier">{identifier}</strong>,
+              application: application.name,
+            })
+          : t(lang, 'login.intro.collective')}
+      </p>
+      <Workstation lang={lang} establishment={props.establishmentName} machine={props.machineLabel} />
+      {error && <LoginAlert lang={lang} error={error} remaining={props.remainingAttempts} />}
+      <form class="form" method="post" action={safeUrl(props.action)}>
+        <input type="hidden" name={LOGIN_FIELDS.csrf} value={props.csrfToken} />
+        <input type="hidden" name={LOGIN_FIELDS.next} value={props.next} />
+        <div class="field">
+          <label for="identifier">{t(lang, 'login.identifier')}</label>
+          <p class="field-hint" id={identifierHint}>
+            {t(lang, personal ? 'login.identifier.fixedHint' : 'login.identifier.hint')}
+          </p>
+          <input
+            id="identifier"
+            name={LOGIN_FIELDS.identifier}
+            type="text"
+            value={identifier ?? ''}
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            required
+            readOnly={personal}
+            autoFocus={!focusPassword}
+            aria-invalid={!personal && badCredentials ? 'true' : undefined}
+            aria-describedby={describe(identifierHint, !personal && badCredentials ? errorRef : undefined)}
+          />
+        </div>
+        <div class="field">
+          <label for="password">{t(lang, 'login.password')}</label>
+          <input
+            id="password"
+            name={LOGIN_FIELDS.password}
+            type="password"
+            autocomplete="current-password"
+            required
+            autoFocus={focusPassword}
+            aria-invalid={badCredentials ? 'true' : undefined}
+            aria-describedby={errorRef}
+          />
+        </div>
+        <button class="button" type="submit">
+          {t(lang, 'login.submit')}
+        </button>
+      </form>
+      {props.forgotPasswordUrl && (
+        <p class="secondary-action">
+          <a href={safeUrl(props.forgotPasswordUrl)}>{t(lang, 'login.forgotPassword')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}

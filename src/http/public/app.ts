@@ -1,0 +1,59 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import type { Runtime } from '../../runtime.ts';
+import { jwks, type SigningKey } from '../../identity/index.ts';
+import { HelpPage } from '../pages/index.ts';
+import { language } from '../language.ts';
+import { sendJson, sendPage } from '../respond.ts';
+import { errorHandler } from '../errors.ts';
+import { ErrorPage } from '../pages/index.ts';
+
+const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
+
+/** The public listener: server TLS only. Help, JWKS, CRL, CA chain, health; the portal comes later. */
+export function createPublicApp(runtime: Runtime, signingKey: SigningKey): Express {
+  const { config } = runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(language);
+  app.use('/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await runtime.storage.db.get('SELECT 1 AS ok');
+      sendJson(res, 200, { status: 'ok' });
+    } catch {
+      sendJson(res, 503, { status: 'unavailable', error: 'database_unavailable' });
+    }
+  });
+
+  app.get('/.well-known/jwks.json', (_req, res) => sendJson(res, 200, jwks([signingKey])));
+
+  app.get('/crl/passerelle.crl', async (_req, res) => {
+    const der = await runtime.authority.currentCrl();
+    res.status(200).type('application/pkix-crl').setHeader('Cache-Control', 'no-cache').send(Buffer.from(der));
+  });
+
+  app.get('/pki/ca.pem', (_req, res) => {
+    res.status(200).type('application/x-pem-file').send(runtime.pki.chainPem);
+  });
+
+  app.get('/', (_req, res) => {
+    sendPage(
+      res,
+      200,
+      HelpPage({
+        lang: res.locals.lang,
+        publicUrl: config.publicUrl,
+        applications: config.applications.map((a) => ({ name: a.name, host: a.host })),
+        gatewayPort: config.listeners.gateway.port,
+        assetBase: '/assets',
+      }),
+    );
+  });
+
+  app.use((_req, res) => sendPage(res, 404, ErrorPage({ lang: res.locals.lang, status: 404, code: 'not_found', assetBase: '/assets' })));
+  app.use(errorHandler as ErrorRequestHandler);
+  return app;
+}
