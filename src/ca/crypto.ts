@@ -21,7 +21,7 @@ export function signingAlgorithm(key: CryptoKey): EcdsaParams {
 }
 
 export function toKeyObject(key: CryptoKey): KeyObject {
-  return KeyObject.from(key as unknown as webcrypto.CryptoKey);
+  return KeyObject.from(key);
 }
 
 /** A private ECDSA KeyObject as a signing CryptoKey. */

@@ -25,7 +25,9 @@ export async function generateEcKeyPair(namedCurve: 'P-256' | 'P-384'): Promise<
 /** Unencrypted PKCS#8 PEM. */
 export async function exportPrivateKeyPem(key: CryptoKey): Promise<string> {
   if (key.type !== 'private') throw new Error('exportPrivateKeyPem expects a private key');
-  return toKeyObject(key).export({ type: 'pkcs8', format: 'pem' }) as string;
+  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', key));
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** PKCS#8 PEM, encrypted with AES-256-CBC (PBES2) when a passphrase is given. */

@@ -49,7 +49,6 @@ function text(label: string, value: string): string {
   const trimmed = value.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (trimmed === '') throw new BadRequestError('invalid_subject', `${label} must not be empty`);
   if ([...trimmed].length > MAX_LENGTH) throw new BadRequestError('invalid_subject', `${label} must be at most ${MAX_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new BadRequestError('invalid_subject', `${label} must not contain control characters`);
   return trimmed;
 }

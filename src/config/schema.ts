@@ -6,15 +6,17 @@ const hostname = z
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case DNS name');
 
 /** Header names sent to one application; renames serve legacy applications. */
+// Renames stay in the X- space: a rename to Cookie or Authorization would let the strip step eat real headers.
+const headerName = z.string().regex(/^X-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/i, 'must be an X-… header name');
 const headerNames = z
   .object({
-    user: z.string().default('X-Passerelle-User'),
-    legacyUser: z.string().default('X-Passerelle-Legacy-User'),
-    authMethod: z.string().default('X-Passerelle-Auth-Method'),
-    certificateSerial: z.string().default('X-Passerelle-Certificate-Serial'),
-    certificateSha256: z.string().default('X-Passerelle-Certificate-Sha256'),
-    establishment: z.string().default('X-Passerelle-Establishment'),
-    assertion: z.string().default('X-Passerelle-Assertion'),
+    user: headerName.default('X-Passerelle-User'),
+    legacyUser: headerName.default('X-Passerelle-Legacy-User'),
+    authMethod: headerName.default('X-Passerelle-Auth-Method'),
+    certificateSerial: headerName.default('X-Passerelle-Certificate-Serial'),
+    certificateSha256: headerName.default('X-Passerelle-Certificate-Sha256'),
+    establishment: headerName.default('X-Passerelle-Establishment'),
+    assertion: headerName.default('X-Passerelle-Assertion'),
   })
   .strict()
   .prefault({});

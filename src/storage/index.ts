@@ -11,6 +11,7 @@ import { AuditRepository } from './repositories/audit.ts';
 
 export * from './types.ts';
 export type { Db } from './db.ts';
+export type { UserRepository, EstablishmentRepository, CertificateRepository, GrantRepository, CrlRepository, AuditRepository };
 
 export interface Repositories {
   users: UserRepository;

@@ -1,0 +1,23 @@
+/** Pure certificate authority: key generation, issuance, CRLs, PKCS#12 and the PKI files. No database, no HTTP. */
+export type {
+  ClientProfile,
+  CrlEntry,
+  CrlInput,
+  IssuedCertificate,
+  KeyAlgorithm,
+  Pki,
+  PkiOptions,
+  RevocationReason,
+  ServerMaterial,
+} from './types.ts';
+export { PkiError, type PkiErrorCode } from './errors.ts';
+export { fingerprintSha256 } from './crypto.ts';
+export { exportPrivateKeyPem, generateKeyPair, checkClientPublicKey } from './keys.ts';
+export { initPki, loadPki, pkiExists, ensureServerCertificate, withClock } from './pki.ts';
+export { PKI_FILES } from './pki-files.ts';
+export { issueClientCertificate, describeCertificate } from './issue.ts';
+export { publicKeyFromCsr } from './csr.ts';
+export { generateCrl, parseRevocationReason, REVOCATION_REASONS } from './crl.ts';
+export { buildPkcs12, type Pkcs12Encryption, type Pkcs12Input } from './pkcs12.ts';
+export { nameField, nameToString } from './names.ts';
+export { normalizeSerial } from './serial.ts';
