@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { Extension, X509CrlGenerator, X509CrlReason, type X509CrlEntryParams } from '@peculiar/x509';
+import { Extension, X509CrlGenerator, X509CrlReason, type X509CrlEntryParams } from './x509.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { crypto, signingAlgorithm } from './crypto.ts';
 import { authorityKeyIdentifier } from './profiles.ts';
@@ -38,7 +38,7 @@ export function parseRevocationReason(value: string): RevocationReason {
  * A DER CRL v2 signed by the issuing CA, with the CRL number and authority key identifier extensions.
  * An "unspecified" reason is encoded as no reasonCode entry extension, as RFC 5280 §5.3.1 asks.
  */
-export async function generateCrl(pki: Pki, input: CrlInput): Promise<Uint8Array> {
+export async function generateCrl(pki: Pki, input: CrlInput): Promise<Uint8Array<ArrayBuffer>> {
   if (!Number.isSafeInteger(input.number) || input.number < 0) throw new BadRequestError('invalid_crl_number', 'CRL number must be a non-negative integer');
   if (input.nextUpdate <= input.thisUpdate) throw new BadRequestError('invalid_crl_dates', 'nextUpdate must be after thisUpdate');
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { createHash, KeyObject, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import * as x509 from './x509.ts';
 
 /** Node's WebCrypto, typed as the DOM `Crypto` that @peculiar/x509 expects (same runtime object). */
 export const crypto = webcrypto as unknown as Crypto;
@@ -24,10 +24,10 @@ export function toKeyObject(key: CryptoKey): KeyObject {
   return KeyObject.from(key);
 }
 
-/** A private ECDSA KeyObject as a signing CryptoKey. */
+/** A private ECDSA KeyObject as a signing CryptoKey, non-extractable: a loaded CA key never leaves memory. */
 export function ecSigningKey(keyObject: KeyObject): CryptoKey {
   const namedCurve = curveOf(keyObject);
-  return keyObject.toCryptoKey({ name: 'ECDSA', namedCurve }, true, ['sign']) as unknown as CryptoKey;
+  return keyObject.toCryptoKey({ name: 'ECDSA', namedCurve }, false, ['sign']) as unknown as CryptoKey;
 }
 
 export function curveOf(keyObject: KeyObject): EcCurve {

@@ -1,4 +1,4 @@
-import { Pkcs10CertificateRequest } from '@peculiar/x509';
+import { Pkcs10CertificateRequest } from './x509.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { crypto } from './crypto.ts';
 import { checkClientPublicKey } from './keys.ts';

@@ -21,3 +21,5 @@ export { generateCrl, parseRevocationReason, REVOCATION_REASONS } from './crl.ts
 export { buildPkcs12, type Pkcs12Encryption, type Pkcs12Input } from './pkcs12.ts';
 export { nameField, nameToString } from './names.ts';
 export { normalizeSerial } from './serial.ts';
+/** @peculiar/x509, loaded behind the Reflect shim: import it from here rather than directly. */
+export * as x509 from './x509.ts';

@@ -1,4 +1,4 @@
-import { X509Certificate, X509CertificateGenerator, type Extension, type Name } from '@peculiar/x509';
+import { X509Certificate, X509CertificateGenerator, type Extension, type Name } from './x509.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { crypto, fingerprintSha256, signingAlgorithm } from './crypto.ts';
 import { checkClientPublicKey } from './keys.ts';
@@ -57,10 +57,15 @@ export async function signCertificate(params: SignParams): Promise<X509Certifica
   );
 }
 
+/** PEM with exactly one trailing newline, so PEMs concatenate into valid bundles. */
+export function certificatePem(cert: X509Certificate): string {
+  return `${cert.toString('pem').trim()}\n`;
+}
+
 export function describeCertificate(cert: X509Certificate): IssuedCertificate {
   const der = new Uint8Array(cert.rawData);
   return {
-    pem: `${cert.toString('pem')}\n`,
+    pem: certificatePem(cert),
     der,
     serial: cert.serialNumber.toLowerCase(),
     fingerprintSha256: fingerprintSha256(der),
@@ -112,10 +117,13 @@ export async function issueClientCertificate(
     const email = profile.email.trim();
     // rfc822Name is an IA5String: internationalised addresses cannot be carried.
     if (!EMAIL.test(email)) throw new BadRequestError('invalid_email', 'a valid ASCII email address is required');
+    const givenName = profile.givenName.trim();
+    const familyName = profile.familyName.trim();
+    if (givenName === '' || familyName === '') throw new BadRequestError('invalid_subject', 'given name and family name are required');
     subject = buildName({
       country: options.country,
       organization: profile.organization?.trim() || options.organization,
-      commonName: `${profile.givenName.trim()} ${profile.familyName.trim().toLocaleUpperCase('fr-FR')}`,
+      commonName: `${givenName} ${familyName.toLocaleUpperCase('fr-FR')}`,
       uid: profile.identifier,
     });
     altNames = [{ type: 'email', value: email }];

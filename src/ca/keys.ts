@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { BadRequestError } from '../shared/errors.ts';
-import { crypto, ecSigningKey, toKeyObject } from './crypto.ts';
+import { crypto, toKeyObject } from './crypto.ts';
 import { PkiError } from './errors.ts';
 import type { KeyAlgorithm } from './types.ts';
 
@@ -45,7 +45,7 @@ export function isEncryptedPem(pem: string): boolean {
  * Reads a CA key written by encodeCaKeyPem. Encrypted keys need the right passphrase; an unencrypted key
  * is refused when a passphrase is configured, so production never runs on CA keys stored in clear.
  */
-export function decodeCaKeyPem(pem: string, passphrase: string | null, file: string): CryptoKey {
+export function decodeCaKeyPem(pem: string, passphrase: string | null, file: string): KeyObject {
   const encrypted = isEncryptedPem(pem);
   if (encrypted && passphrase === null) {
     throw new PkiError('pki_passphrase', `${file} is encrypted but no PKI passphrase is configured`, { file });
@@ -60,11 +60,8 @@ export function decodeCaKeyPem(pem: string, passphrase: string | null, file: str
     if (encrypted) throw new PkiError('pki_passphrase', `cannot decrypt ${file}: wrong PKI passphrase`, { file });
     throw new PkiError('pki_invalid', `cannot read ${file}: ${(err as Error).message}`, { file });
   }
-  try {
-    return ecSigningKey(keyObject);
-  } catch (err) {
-    throw new PkiError('pki_invalid', `cannot use ${file}: ${(err as Error).message}`, { file });
-  }
+  if (keyObject.asymmetricKeyType !== 'ec') throw new PkiError('pki_invalid', `${file} is not an EC key`, { file });
+  return keyObject;
 }
 
 /** Reads the (unencrypted) server TLS key. */

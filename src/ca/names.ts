@@ -1,4 +1,4 @@
-import { Name, type JsonNameParams } from '@peculiar/x509';
+import { Name, type JsonNameParams } from './x509.ts';
 import { BadRequestError } from '../shared/errors.ts';
 
 /** Attribute types @peculiar/x509 has no short name for ("SN" there means surname). */

@@ -1,8 +1,8 @@
-import { SubjectAlternativeNameExtension, X509Certificate, X509CertificateGenerator } from '@peculiar/x509';
+import { SubjectAlternativeNameExtension, X509Certificate, X509CertificateGenerator } from './x509.ts';
 import type { Clock } from '../shared/clock.ts';
-import { crypto, signingAlgorithm, toKeyObject } from './crypto.ts';
+import { crypto, ecSigningKey, signingAlgorithm, toKeyObject } from './crypto.ts';
 import { PkiError } from './errors.ts';
-import { issueServerCertificate, signCertificate, validityFrom } from './issue.ts';
+import { certificatePem as pem, issueServerCertificate, signCertificate, validityFrom } from './issue.ts';
 import { decodeCaKeyPem, decodeServerKeyPem, encodeCaKeyPem, exportPrivateKeyPem, generateEcKeyPair, keyMatchesSpki } from './keys.ts';
 import { buildName } from './names.ts';
 import { ensurePkiDir, pkiExists, readPkiFiles, writePkiFiles, PKI_FILES } from './pki-files.ts';
@@ -12,10 +12,6 @@ import type { Pki, PkiOptions } from './types.ts';
 
 const SERVER_RENEW_BEFORE_MS = 30 * 86_400_000;
 const MAX_CN = 64;
-
-function pem(cert: X509Certificate): string {
-  return `${cert.toString('pem').trim()}\n`;
-}
 
 function caCommonName(organization: string, suffix: string): string {
   const room = MAX_CN - suffix.length - 1;
@@ -65,7 +61,8 @@ export async function initPki(options: PkiOptions, opts: { force?: boolean } = {
   const server = await issueServerCertificate(options, issuing, issuingKeys.privateKey, serverKeys.publicKey, options.serverHosts);
   const serverKeyPem = await exportPrivateKeyPem(serverKeys.privateKey);
 
-  const pki = assemble(options, root, issuing, issuingKeys.privateKey, pem(server), serverKeyPem);
+  // Keep a non-extractable copy in memory, like loadPki does.
+  const pki = assemble(options, root, issuing, ecSigningKey(toKeyObject(issuingKeys.privateKey)), pem(server), serverKeyPem);
   await writePkiFiles(
     options.dir,
     {
@@ -92,15 +89,21 @@ export async function loadPki(options: PkiOptions): Promise<Pki> {
   const root = parseCert(files.rootCert, PKI_FILES.rootCert);
   const issuing = parseCert(files.issuingCert, PKI_FILES.issuingCert);
   const server = parseCert(files.serverCert, PKI_FILES.serverCert);
-  const issuingKey = decodeCaKeyPem(files.issuingKey, options.passphrase, PKI_FILES.issuingKey);
+  const issuingKeyObject = decodeCaKeyPem(files.issuingKey, options.passphrase, PKI_FILES.issuingKey);
   const serverKey = decodeServerKeyPem(files.serverKey, PKI_FILES.serverKey);
 
   const invalid = (message: string) => new PkiError('pki_invalid', `${message} in ${options.dir}`, { dir: options.dir });
-  if (!keyMatchesSpki(toKeyObject(issuingKey), issuing.publicKey.rawData)) throw invalid(`${PKI_FILES.issuingKey} does not match ${PKI_FILES.issuingCert}`);
+  if (!keyMatchesSpki(issuingKeyObject, issuing.publicKey.rawData)) throw invalid(`${PKI_FILES.issuingKey} does not match ${PKI_FILES.issuingCert}`);
   if (!keyMatchesSpki(serverKey, server.publicKey.rawData)) throw invalid(`${PKI_FILES.serverKey} does not match ${PKI_FILES.serverCert}`);
   if (!(await issuing.verify({ publicKey: root.publicKey, signatureOnly: true }, crypto))) throw invalid(`${PKI_FILES.issuingCert} is not signed by ${PKI_FILES.rootCert}`);
   if (!(await server.verify({ publicKey: issuing.publicKey, signatureOnly: true }, crypto))) throw invalid(`${PKI_FILES.serverCert} is not signed by ${PKI_FILES.issuingCert}`);
 
+  let issuingKey: CryptoKey;
+  try {
+    issuingKey = ecSigningKey(issuingKeyObject);
+  } catch (err) {
+    throw invalid(`${PKI_FILES.issuingKey}: ${(err as Error).message}`);
+  }
   return assemble(options, root, issuing, issuingKey, pem(server), files.serverKey);
 }
 

@@ -12,7 +12,7 @@ import {
   type Extension,
   type JsonGeneralName,
   type X509Certificate,
-} from '@peculiar/x509';
+} from './x509.ts';
 import { crypto } from './crypto.ts';
 
 /** Extension sets per certificate profile. Key identifiers are computed from the keys (RFC 5280 method 1). */

@@ -1,4 +1,4 @@
-import type { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from './x509.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /** Client key algorithms. RSA-2048 is the bootstrap default: it imports everywhere (and node-forge can put it in a PKCS#12). */
@@ -51,7 +51,7 @@ export type ClientProfile =
 
 export interface IssuedCertificate {
   pem: string;
-  der: Uint8Array;
+  der: Uint8Array<ArrayBuffer>;
   /** Lower-case hex, no colons, positive, 16 random bytes. */
   serial: string;
   /** SHA-256 of the DER, lower-case hex, no colons. */

@@ -57,6 +57,8 @@ export interface RequestOptions {
   /** Send these cookies (name → value). */
   cookies?: Map<string, string>;
   port?: 'gateway' | 'public';
+  /** For a host the server certificate does not cover (on purpose). */
+  skipHostnameCheck?: boolean;
 }
 
 export interface TestGateway {
@@ -109,7 +111,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
   const listeners = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });
   const upstream = options.upstreamDown
     ? null
-    : await startDemoApp({ port: upstreamPort, jwksUrl: `https://127.0.0.1:${publicPort}/.well-known/jwks.json`, issuer: config.publicUrl, audience: 'opendrp', caPem: runtime.pki.chainPem });
+    : await startDemoApp({ port: upstreamPort, jwksUrl: `https://127.0.0.1:${publicPort}/.well-known/jwks.json`, issuer: config.publicUrl, audience: 'opendrp', caPem: runtime.pki.chainPem, clock });
 
   let counter = 0;
   const actor = { name: 'test', ip: null };
@@ -172,6 +174,7 @@ function send(o: RequestOptions, port: number, ca: string): Promise<Response> {
         cert: o.cert?.certPem,
         key: o.cert?.keyPem,
         agent: false,
+        ...(o.skipHostnameCheck ? { checkServerIdentity: () => undefined } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
