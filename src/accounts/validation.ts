@@ -12,7 +12,6 @@ export function requireText(value: string | undefined, field: string, max = 200)
   const text = (value ?? '').trim().replace(/\s+/g, ' ');
   if (!text) throw new BadRequestError('missing_field', `${field} is required`, { field });
   if (text.length > max) throw new BadRequestError('field_too_long', `${field} is longer than ${max} characters`, { field });
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(text)) throw new BadRequestError('invalid_characters', `${field} contains control characters`, { field });
   return text;
 }

@@ -52,7 +52,7 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
     },
     gateway.app,
   );
-  gatewayServer.on('upgrade', gateway.handleUpgrade);
+  gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   // Slowloris guard on both listeners.
   for (const server of [publicServer, gatewayServer]) {
     server.headersTimeout = 30_000;

@@ -40,7 +40,7 @@ export function createUpstreamProxy(
     ejectPlugins: true,
     plugins: [
       (server) => {
-        server.on('error', (error, req, res) => onError(error as NodeJS.ErrnoException, req, res as http.ServerResponse | Duplex));
+        server.on('error', (error, req, res) => onError(error, req, res));
       },
     ],
   });

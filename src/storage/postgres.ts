@@ -5,13 +5,15 @@ import { loadMigrations } from './migrations.ts';
 type Queryable = pg.Pool | pg.PoolClient;
 
 // BIGINT (epoch ms, counters) as numbers: every value we store fits in 2^53.
+const parseBigint = (value: string): number => Number(value);
 const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? parseBigint : (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
 };
 
-async function query<T>(client: Queryable, sql: string, params: Param[]): Promise<pg.QueryResult & { rows: T[] }> {
-  return client.query({ text: numberPlaceholders(sql), values: params as unknown[], types }) as Promise<pg.QueryResult & { rows: T[] }>;
+async function query<T>(client: Queryable, sql: string, params: Param[]): Promise<Omit<pg.QueryResult, 'rows'> & { rows: T[] }> {
+  const result: pg.QueryResult = await client.query({ text: numberPlaceholders(sql), values: params, types });
+  return result as Omit<pg.QueryResult, 'rows'> & { rows: T[] };
 }
 
 class PgSession implements Db {
