@@ -172,6 +172,21 @@ describe.each(sessionBackends())('session store on $name', ({ name, url }) => {
   });
 
   if (name === 'memory') {
+    it('sweeps expired sessions that are never read again', async () => {
+      vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+      const swept = createSessionBackend({ redisUrl: null, pruneIntervalMs: MINUTE });
+      try {
+        await setSession(swept.store, 'short', sessionData({}, 5 * MINUTE));
+        await setSession(swept.store, 'long', sessionData({}, 60 * MINUTE));
+        const count = () => Object.keys((swept.store as session.MemoryStore & { sessions: Record<string, string> }).sessions).length;
+        expect(count()).toBe(2);
+        vi.advanceTimersByTime(6 * MINUTE); // moves Date and fires the sweep
+        expect(count()).toBe(1);
+      } finally {
+        await swept.close();
+      }
+    });
+
     it('honours the cookie lifetime (45 min idle)', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const sid = randomUUID();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { configSchema, type Config } from './schema.ts';
+import { configSchema, crossFieldProblems, type Config } from './schema.ts';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
 
@@ -71,6 +71,15 @@ function envOverrides(env: Env): Tree {
   return tree;
 }
 
+/** Without an explicit public URL, the public listener on localhost. */
+function withDefaultPublicUrl(tree: Tree): Tree {
+  if (tree.publicUrl != null) return tree;
+  const listeners = isTree(tree.listeners) ? tree.listeners : {};
+  const configured = Number(isTree(listeners.public) ? listeners.public.port : 8443);
+  const port = Number.isInteger(configured) && configured > 0 ? configured : 8443;
+  return { ...tree, publicUrl: port === 443 ? 'https://localhost' : `https://localhost:${port}` };
+}
+
 export interface LoadOptions {
   env?: Env;
   /** Extra tree merged last (tests, `npm start` demo switches). */
@@ -87,8 +96,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   tree = mergeTrees(tree, envOverrides(env));
   if (env.NODE_ENV === 'production' && !env.PASSERELLE_MODE) tree = mergeTrees(tree, { mode: 'production' });
   if (options.overrides) tree = mergeTrees(tree, options.overrides);
+  tree = withDefaultPublicUrl(tree);
 
   const parsed = configSchema.safeParse(tree);
+  problems.push(...crossFieldProblems(tree));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       problems.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);

@@ -81,21 +81,32 @@ export const configSchema = z
     demo: z.object({ enabled: z.boolean(), port }).strict(),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.applications.forEach((app, index) => {
-      for (const key of [`id:${app.id}`, `host:${app.host}`]) {
-        if (seen.has(key)) {
-          ctx.addIssue({ code: 'custom', path: ['applications', index, key.split(':')[0]!], message: `duplicate ${key.replace(':', ' ')}` });
-        }
-        seen.set(key, index);
-      }
+  .strict();
+
+/**
+ * Checks across fields, run on the raw tree even when the shape is wrong elsewhere, so every
+ * problem is reported in one go (zod skips refinements once a field fails).
+ */
+export function crossFieldProblems(tree: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const apps = Array.isArray(tree.applications) ? (tree.applications as unknown[]) : [];
+  for (const key of ['id', 'host'] as const) {
+    const seen = new Set<unknown>();
+    apps.forEach((app, index) => {
+      const value = (app as Record<string, unknown> | null)?.[key];
+      if (value === undefined) return;
+      if (seen.has(value)) problems.push(`applications.${index}.${key}: duplicate ${key} ${String(value)}`);
+      seen.add(value);
     });
-    if (config.mode === 'production') {
-      if (!config.pki.passphrase) ctx.addIssue({ code: 'custom', path: ['pki', 'passphrase'], message: 'required in production (PASSERELLE_PKI_PASSPHRASE)' });
-      if (!config.session.secret) ctx.addIssue({ code: 'custom', path: ['session', 'secret'], message: 'required in production (PASSERELLE_SESSION_SECRET)' });
-    }
-  });
+  }
+  if (tree.mode === 'production') {
+    const pki = (tree.pki ?? {}) as Record<string, unknown>;
+    const session = (tree.session ?? {}) as Record<string, unknown>;
+    if (!pki.passphrase) problems.push('pki.passphrase: required in production (PASSERELLE_PKI_PASSPHRASE)');
+    if (!session.secret) problems.push('session.secret: required in production (PASSERELLE_SESSION_SECRET)');
+  }
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ApplicationConfig = z.infer<typeof applicationSchema>;

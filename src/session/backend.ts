@@ -33,23 +33,37 @@ export interface SessionBackendOptions {
   commandTimeoutMs?: number;
   /** Redis connection errors (the backend reconnects by itself); default: ignored, see `ready()`. */
   onError?: (error: Error) => void;
+  /** In-process store: how often expired sessions are swept out. Default 10 minutes. */
+  pruneIntervalMs?: number;
 }
 
 export const DEFAULT_SESSION_PREFIX = 'passerelle:sess:';
 const DEFAULT_READY_TIMEOUT_MS = 5000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+const DEFAULT_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 export function createSessionBackend(options: SessionBackendOptions): SessionBackend {
-  if (!options.redisUrl) return memoryBackend();
+  if (!options.redisUrl) return memoryBackend(options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS);
   return redisBackend(options.redisUrl, options);
 }
 
-function memoryBackend(): SessionBackend {
+/**
+ * express-session's MemoryStore only drops an expired session when that session is read
+ * again; one never revisited would stay forever. `all()` reads (and so drops) every expired
+ * one, so a timer sweeps it.
+ */
+function memoryBackend(pruneIntervalMs: number): SessionBackend {
+  const store = new session.MemoryStore();
+  const sweep = setInterval(() => store.all(() => undefined), pruneIntervalMs);
+  sweep.unref();
   return {
-    store: new session.MemoryStore(),
+    store,
     kind: 'memory',
     ready: () => Promise.resolve(),
-    close: () => Promise.resolve(),
+    close: () => {
+      clearInterval(sweep);
+      return Promise.resolve();
+    },
   };
 }
 
