@@ -34,6 +34,7 @@ export function serverHosts(config: Config): string[] {
   const hosts = new Set(config.pki.serverHosts);
   hosts.add(new URL(config.publicUrl).hostname);
   for (const app of config.applications) hosts.add(app.host);
+  hosts.add(config.console.host);
   return [...hosts];
 }
 
@@ -82,7 +83,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   try {
     const pki = await openPki(config, clock, options.createPkiIfMissing ?? false);
     const auditor = new Auditor(storage.audit, clock);
-    const accounts = new AccountService({ storage, clock, random, auditor, applicationIds: () => config.applications.map((a) => a.id) });
+    const accounts = new AccountService({ storage, clock, random, auditor, applicationIds: () => config.applications.map((a) => a.id), provisionalTtlMs: config.accounts.provisionalPasswordDays * 86_400_000 });
     const authority = new CertificateAuthority({ pki, storage, clock, auditor, organization: config.pki.organization, crlValidityHours: config.pki.crlValidityHours });
     return { config, clock, random, storage, pki, auditor, accounts, authority, close: () => storage.close() };
   } catch (error) {

@@ -21,6 +21,9 @@ export interface NewUserInput {
   role?: Role;
   /** When absent a provisional password is generated and returned. */
   password?: string | null;
+  profession?: string | null;
+  rpps?: string | null;
+  lang?: 'fr' | 'en';
 }
 
 export interface AccountDeps {
@@ -29,6 +32,8 @@ export interface AccountDeps {
   random: Random;
   auditor: Auditor;
   applicationIds: () => string[];
+  /** How long a provisional password works. */
+  provisionalTtlMs: number;
 }
 
 const PROVISIONAL_LENGTH = 14;
@@ -78,6 +83,14 @@ export class AccountService {
             lockedAt: null,
             lastLoginAt: null,
             lastLoginIp: null,
+            previousLoginAt: null,
+            previousLoginIp: null,
+            profession: input.profession ?? null,
+            rpps: input.rpps ?? null,
+            provisionalExpiresAt: provisionalPassword ? now + this.deps.provisionalTtlMs : null,
+            termsAcceptedAt: null,
+            notificationsOptIn: 1,
+            lang: input.lang ?? 'fr',
             createdAt: now,
             updatedAt: now,
           };
@@ -169,7 +182,7 @@ export class AccountService {
     await this.deps.storage.transaction(async (repos) => {
       const now = this.deps.clock.now().getTime();
       await repos.users.unlock(user.id, now, 'provisional');
-      await repos.users.setPassword(user.id, passwordHash, now);
+      await repos.users.setPassword(user.id, passwordHash, now, now + this.deps.provisionalTtlMs);
       await this.deps.auditor.with(repos.audit).record({ action: 'user.unlock', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
     });
     return { user: (await this.deps.storage.users.findById(user.id))!, provisionalPassword };

@@ -76,6 +76,24 @@ export const configSchema = z
       })
       .strict(),
     lockout: z.object({ maxFailures: z.number().int().min(1).max(100) }).strict(),
+    accounts: z
+      .object({
+        provisionalPasswordDays: z.number().int().min(1).max(365),
+        password: z.object({ minLength: z.number().int().min(8).max(128), historySize: z.number().int().min(0).max(24) }).strict(),
+        termsUrl: z.url().nullable(),
+      })
+      .strict(),
+    withdrawal: z
+      .object({
+        codeValidityDays: z.number().int().min(1).max(365),
+        maxAttempts: z.number().int().min(1).max(20),
+        keyAlgorithm: z.enum(['rsa-2048', 'ec-p256']),
+        retryWindowMinutes: z.number().int().min(0).max(1440),
+      })
+      .strict(),
+    renewal: z.object({ noticeDays: z.number().int().min(1).max(365) }).strict(),
+    mail: z.object({ maxAttempts: z.number().int().min(1).max(50), pollSeconds: z.number().min(0.05).max(3600) }).strict(),
+    console: z.object({ host: hostname }).strict(),
     assertion: z.object({ ttlSeconds: z.number().int().min(5).max(60) }).strict(),
     applications: z.array(applicationSchema),
     demo: z.object({ enabled: z.boolean(), port }).strict(),

@@ -8,10 +8,31 @@ import { CertificateRepository } from './repositories/certificates.ts';
 import { GrantRepository } from './repositories/grants.ts';
 import { CrlRepository } from './repositories/crls.ts';
 import { AuditRepository } from './repositories/audit.ts';
+import { RegistrationRepository } from './repositories/registrations.ts';
+import { CertificateRequestRepository } from './repositories/certificate-requests.ts';
+import { WithdrawalCodeRepository } from './repositories/withdrawal-codes.ts';
+import { AccessRequestRepository } from './repositories/access-requests.ts';
+import { OutboxRepository } from './repositories/outbox.ts';
+import { ApiTokenRepository } from './repositories/api-tokens.ts';
+import { EmailChangeRepository } from './repositories/email-changes.ts';
 
 export * from './types.ts';
 export type { Db } from './db.ts';
-export type { UserRepository, EstablishmentRepository, CertificateRepository, GrantRepository, CrlRepository, AuditRepository };
+export type {
+  UserRepository,
+  EstablishmentRepository,
+  CertificateRepository,
+  GrantRepository,
+  CrlRepository,
+  AuditRepository,
+  RegistrationRepository,
+  CertificateRequestRepository,
+  WithdrawalCodeRepository,
+  AccessRequestRepository,
+  OutboxRepository,
+  ApiTokenRepository,
+  EmailChangeRepository,
+};
 
 export interface Repositories {
   users: UserRepository;
@@ -20,6 +41,13 @@ export interface Repositories {
   grants: GrantRepository;
   crls: CrlRepository;
   audit: AuditRepository;
+  registrations: RegistrationRepository;
+  certificateRequests: CertificateRequestRepository;
+  withdrawalCodes: WithdrawalCodeRepository;
+  accessRequests: AccessRequestRepository;
+  outbox: OutboxRepository;
+  apiTokens: ApiTokenRepository;
+  emailChanges: EmailChangeRepository;
 }
 
 export interface Storage extends Repositories {
@@ -37,6 +65,13 @@ export function repositories(db: Db): Repositories {
     grants: new GrantRepository(db),
     crls: new CrlRepository(db),
     audit: new AuditRepository(db),
+    registrations: new RegistrationRepository(db),
+    certificateRequests: new CertificateRequestRepository(db),
+    withdrawalCodes: new WithdrawalCodeRepository(db),
+    accessRequests: new AccessRequestRepository(db),
+    outbox: new OutboxRepository(db),
+    apiTokens: new ApiTokenRepository(db),
+    emailChanges: new EmailChangeRepository(db),
   };
 }
 

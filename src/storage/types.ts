@@ -17,6 +17,17 @@ export interface User {
   lockedAt: number | null;
   lastLoginAt: number | null;
   lastLoginIp: string | null;
+  /** The login before the current one: what "last login" shows to the person. */
+  previousLoginAt: number | null;
+  previousLoginIp: string | null;
+  profession: string | null;
+  /** RPPS (11 digits) or ADELI (9 digits). */
+  rpps: string | null;
+  /** A provisional password stops working after this time. */
+  provisionalExpiresAt: number | null;
+  termsAcceptedAt: number | null;
+  notificationsOptIn: number;
+  lang: 'fr' | 'en';
   createdAt: number;
   updatedAt: number;
 }
@@ -44,6 +55,8 @@ export interface CertificateRecord {
   revocationReason: string | null;
   pem: string;
   createdAt: number;
+  renewalNotifiedAt?: number | null;
+  replacesSerial?: string | null;
 }
 
 export interface Grant {
@@ -90,4 +103,100 @@ export interface AuditFilter {
   since?: number;
   until?: number;
   limit?: number;
+}
+
+export type DecisionStatus = 'pending' | 'approved' | 'rejected';
+
+export interface Decision {
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+}
+
+export interface Registration extends Decision {
+  id: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  profession: string | null;
+  rpps: string | null;
+  establishmentId: string | null;
+  establishmentName: string | null;
+  reason: string | null;
+  requestedApplication: string | null;
+  lang: 'fr' | 'en';
+  status: DecisionStatus;
+  userId: string | null;
+  ip: string | null;
+  createdAt: number;
+}
+
+export interface CertificateRequest extends Decision {
+  id: string;
+  kind: CertificateKind;
+  userId: string | null;
+  establishmentId: string | null;
+  label: string;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  requestedBy: string;
+  certificateSerial: string | null;
+  createdAt: number;
+}
+
+export interface WithdrawalCode {
+  id: string;
+  requestId: string;
+  codeHash: string;
+  status: 'unused' | 'used' | 'locked' | 'superseded';
+  failedAttempts: number;
+  expiresAt: number;
+  usedAt: number | null;
+  csrSha256: string | null;
+  certificateSerial: string | null;
+  createdAt: number;
+}
+
+export interface AccessRequest extends Decision {
+  id: string;
+  userId: string;
+  applicationId: string;
+  status: 'pending' | 'granted' | 'rejected';
+  createdAt: number;
+}
+
+export interface OutboxMessage {
+  id: string;
+  recipient: string;
+  template: string;
+  lang: 'fr' | 'en';
+  /** JSON of the template's data; scrubbed once sent (it may hold a code or a password). */
+  payload: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lockedUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  secretHash: string;
+  userId: string;
+  createdBy: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface EmailChange {
+  id: string;
+  userId: string;
+  newEmail: string;
+  tokenHash: string;
+  expiresAt: number;
+  confirmedAt: number | null;
+  createdAt: number;
 }

@@ -2,16 +2,38 @@ import type { Db } from '../db.ts';
 import type { AccountStatus, User } from '../types.ts';
 import { camel } from './rows.ts';
 
-export type NewUser = Omit<User, 'failedLogins' | 'lockedAt' | 'lastLoginAt' | 'lastLoginIp' | 'updatedAt'>;
+export type NewUser = Pick<User, 'id' | 'identifier' | 'givenName' | 'familyName' | 'email' | 'establishmentId' | 'role' | 'status' | 'passwordHash' | 'createdAt'> &
+  Partial<Pick<User, 'profession' | 'rpps' | 'provisionalExpiresAt' | 'lang'>>;
 
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
   async insert(user: NewUser): Promise<void> {
+    await this.#insertRow(user);
+    await this.db.run('INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)', [user.id, user.passwordHash, user.createdAt]);
+  }
+
+  async #insertRow(user: NewUser): Promise<void> {
     await this.db.run(
-      `INSERT INTO users (id, identifier, given_name, family_name, email, establishment_id, role, status, password_hash, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [user.id, user.identifier, user.givenName, user.familyName, user.email, user.establishmentId, user.role, user.status, user.passwordHash, user.createdAt, user.createdAt],
+      `INSERT INTO users (id, identifier, given_name, family_name, email, establishment_id, role, status, password_hash, profession, rpps, provisional_expires_at, lang, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        user.id,
+        user.identifier,
+        user.givenName,
+        user.familyName,
+        user.email,
+        user.establishmentId,
+        user.role,
+        user.status,
+        user.passwordHash,
+        user.profession ?? null,
+        user.rpps ?? null,
+        user.provisionalExpiresAt ?? null,
+        user.lang ?? 'fr',
+        user.createdAt,
+        user.createdAt,
+      ],
     );
   }
 
@@ -51,7 +73,10 @@ export class UserRepository {
   }
 
   async recordSuccess(id: string, ip: string | null, now: number): Promise<void> {
-    await this.db.run('UPDATE users SET failed_logins = 0, last_login_at = ?, last_login_ip = ?, updated_at = ? WHERE id = ?', [now, ip, now, id]);
+    await this.db.run(
+      'UPDATE users SET failed_logins = 0, previous_login_at = last_login_at, previous_login_ip = last_login_ip, last_login_at = ?, last_login_ip = ?, updated_at = ? WHERE id = ?',
+      [now, ip, now, id],
+    );
   }
 
   /** Unlocking restores the state the account had before: provisional stays provisional. */
@@ -65,7 +90,41 @@ export class UserRepository {
     return r.changes === 1;
   }
 
-  async setPassword(id: string, passwordHash: string, now: number): Promise<void> {
-    await this.db.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [passwordHash, now, id]);
+  /** A provisional password carries its expiry; a chosen one clears it. */
+  async setPassword(id: string, passwordHash: string, now: number, provisionalExpiresAt: number | null = null): Promise<void> {
+    await this.db.run('UPDATE users SET password_hash = ?, provisional_expires_at = ?, updated_at = ? WHERE id = ?', [passwordHash, provisionalExpiresAt, now, id]);
+    await this.db.run('INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)', [id, passwordHash, now]);
+  }
+
+  /** The most recent password hashes, newest first (the current one included). */
+  async passwordHistory(id: string, limit: number): Promise<string[]> {
+    const rows = await this.db.all<{ password_hash: string }>('SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY created_at DESC LIMIT ?', [id, limit]);
+    return rows.map((r) => r.password_hash);
+  }
+
+  /** First login done: chosen password set elsewhere, details confirmed, terms accepted. */
+  async activate(id: string, details: { givenName: string; familyName: string; profession: string | null; rpps: string | null }, now: number): Promise<boolean> {
+    const r = await this.db.run(
+      "UPDATE users SET status = 'active', given_name = ?, family_name = ?, profession = ?, rpps = ?, terms_accepted_at = ?, provisional_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'provisional'",
+      [details.givenName, details.familyName, details.profession, details.rpps, now, now, id],
+    );
+    return r.changes === 1;
+  }
+
+  async updateProfile(id: string, fields: { profession?: string | null; rpps?: string | null; notificationsOptIn?: boolean; lang?: 'fr' | 'en'; email?: string }, now: number): Promise<void> {
+    const sets: string[] = [];
+    const params: Array<string | number | null> = [];
+    const put = (column: string, value: string | number | null | undefined) => {
+      if (value === undefined) return;
+      sets.push(`${column} = ?`);
+      params.push(value);
+    };
+    put('profession', fields.profession);
+    put('rpps', fields.rpps);
+    put('notifications_opt_in', fields.notificationsOptIn === undefined ? undefined : fields.notificationsOptIn ? 1 : 0);
+    put('lang', fields.lang);
+    put('email', fields.email);
+    if (sets.length === 0) return;
+    await this.db.run(`UPDATE users SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, now, id]);
   }
 }

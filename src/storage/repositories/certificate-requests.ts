@@ -1,0 +1,54 @@
+import type { Db, Param } from '../db.ts';
+import type { CertificateRequest } from '../types.ts';
+import { camel, camelAll } from './rows.ts';
+import { decide } from './decisions.ts';
+
+export type NewCertificateRequest = Pick<CertificateRequest, 'id' | 'kind' | 'userId' | 'establishmentId' | 'label' | 'requestedBy' | 'createdAt'>;
+
+export class CertificateRequestRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(r: NewCertificateRequest): Promise<void> {
+    await this.db.run(
+      `INSERT INTO certificate_requests (id, kind, user_id, establishment_id, label, status, requested_by, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      [r.id, r.kind, r.userId, r.establishmentId, r.label, r.requestedBy, r.createdAt],
+    );
+  }
+
+  async findById(id: string): Promise<CertificateRequest | undefined> {
+    return camel<CertificateRequest>(await this.db.get('SELECT * FROM certificate_requests WHERE id = ?', [id]));
+  }
+
+  async list(filter: { status?: CertificateRequest['status']; userId?: string; establishmentId?: string } = {}, limit = 200): Promise<CertificateRequest[]> {
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.userId) {
+      where.push('user_id = ?');
+      params.push(filter.userId);
+    }
+    if (filter.establishmentId) {
+      where.push('establishment_id = ?');
+      params.push(filter.establishmentId);
+    }
+    params.push(limit);
+    return camelAll(await this.db.all(`SELECT * FROM certificate_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`, params));
+  }
+
+  approve(id: string, by: string, at: number): Promise<boolean> {
+    return decide(this.db, 'certificate_requests', id, 'approved', { by, at, reason: null });
+  }
+
+  reject(id: string, reason: string, by: string, at: number): Promise<boolean> {
+    return decide(this.db, 'certificate_requests', id, 'rejected', { by, at, reason });
+  }
+
+  /** approved → withdrawn, with the certificate that was picked up. */
+  async markWithdrawn(id: string, serial: string): Promise<boolean> {
+    const r = await this.db.run("UPDATE certificate_requests SET status = 'withdrawn', certificate_serial = ? WHERE id = ? AND status = 'approved'", [serial, id]);
+    return r.changes === 1;
+  }
+}
