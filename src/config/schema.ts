@@ -113,7 +113,7 @@ export function crossFieldProblems(tree: Record<string, unknown>): string[] {
     apps.forEach((app, index) => {
       const value = (app as Record<string, unknown> | null)?.[key];
       if (value === undefined) return;
-      if (seen.has(value)) problems.push(`applications.${index}.${key}: duplicate ${key} ${String(value)}`);
+      if (seen.has(value)) problems.push(`applications.${index}.${key}: duplicate ${key} ${JSON.stringify(value)}`);
       seen.add(value);
     });
   }

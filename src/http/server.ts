@@ -1,10 +1,11 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.ts';
-import type { SessionBackend } from '../session/index.ts';
-import type { SigningKey } from '../identity/index.ts';
+import type { HttpDeps } from './deps.ts';
 import { createGateway } from './gateway/app.ts';
 import { createPublicApp } from './public/app.ts';
+import { createConsoleApp } from './console/app.ts';
+import { requestHost } from './context.ts';
 
 export interface Listeners {
   publicPort: number;
@@ -12,11 +13,7 @@ export interface Listeners {
   close(): Promise<void>;
 }
 
-export interface ListenOptions {
-  sessions: SessionBackend;
-  sessionSecret: string;
-  signingKey: SigningKey;
-}
+export type ListenOptions = Omit<HttpDeps, 'runtime'>;
 
 function listen(server: https.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,8 +37,10 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   const { config, pki } = runtime;
   const tls = { key: pki.server.keyPem, cert: pki.server.chainPem, minVersion: 'TLSv1.2' as const };
 
-  const publicServer = https.createServer(tls, createPublicApp(runtime, options.signingKey));
-  const gateway = createGateway({ runtime, sessions: options.sessions, sessionSecret: options.sessionSecret, signingKey: options.signingKey });
+  const deps: HttpDeps = { runtime, ...options };
+  const publicServer = https.createServer(tls, createPublicApp(deps));
+  const gateway = createGateway(deps);
+  const consoleApp = createConsoleApp(deps);
   const gatewayServer = https.createServer(
     {
       ...tls,
@@ -50,7 +49,11 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
       // The page explains a missing or bad certificate; a TLS alert would not.
       rejectUnauthorized: false,
     },
-    gateway.app,
+    // The console host is served on the gateway listener (it needs the coordinator's certificate).
+    (req, res) => {
+      if (requestHost(req) === config.console.host) consoleApp(req, res);
+      else gateway.app(req, res);
+    },
   );
   gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   // Slowloris guard on both listeners.

@@ -4,11 +4,9 @@ import type { TLSSocket } from 'node:tls';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import { fileURLToPath } from 'node:url';
-import type { Runtime } from '../../runtime.ts';
 import type { ApplicationConfig } from '../../config/index.ts';
-import type { SessionBackend } from '../../session/index.ts';
 import { getSession } from '../../session/index.ts';
-import { jwks, type SigningKey } from '../../identity/index.ts';
+import { jwks } from '../../identity/index.ts';
 import { resolveCertificate } from '../../authentication/certificate.ts';
 import { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
 import { evaluateSession, type SessionLimits } from '../../authentication/session-policy.ts';
@@ -24,13 +22,10 @@ import { bindSession, requireAccess, requireCertificate, requireSignedIn, resolv
 import { loginRoutes } from './login.ts';
 import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
+import { renewalRoutes } from './renewal.ts';
+import type { HttpDeps } from '../deps.ts';
 
-export interface GatewayDeps {
-  runtime: Runtime;
-  sessions: SessionBackend;
-  sessionSecret: string;
-  signingKey: SigningKey;
-}
+export type GatewayDeps = HttpDeps;
 
 export interface Gateway {
   app: Express;
@@ -101,6 +96,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(bindSession(runtime, limits));
   app.use(loginRoutes(runtime, authenticator));
   app.use(requireSignedIn);
+  app.use(renewalRoutes(deps));
   app.use(requireAccess(runtime));
   app.use(proxy);
   app.use(errorHandler as ErrorRequestHandler);

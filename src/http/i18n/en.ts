@@ -1,7 +1,15 @@
-import type { Messages } from './fr.ts';
+import type { MessageKey, Messages } from './fr.ts';
+import type { portalFr } from './portal.fr.ts';
+import type { withdrawalFr } from './withdrawal.fr.ts';
+import { portalEn } from './portal.en.ts';
+import { withdrawalEn } from './withdrawal.en.ts';
 
 /** English messages: typed against the French dictionary, so keys cannot drift. */
-export const en: Messages = {
+/** Keys of the base dictionary (the area files bring the rest). */
+type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr;
+type BaseKey = Exclude<MessageKey, AreaKey>;
+
+const base = {
   'layout.product': 'Passerelle',
   'layout.tagline': 'Secure access to health applications',
   'layout.skip': 'Skip to main content',
@@ -176,4 +184,6 @@ export const en: Messages = {
   'help.tech.title': 'Technical information',
   'help.tech.crl': 'Certificate revocation list (CRL)',
   'help.tech.jwks': 'Public keys for assertion signatures (JWKS)',
-};
+} satisfies Record<BaseKey, string>;
+
+export const en: Messages = { ...base, ...portalEn, ...withdrawalEn };

@@ -3,7 +3,10 @@
  * Write plain spaces before « : ; ? ! » and inside guillemets: `t()` turns them into the
  * non-breaking spaces French typography wants. `{name}` marks a placeholder.
  */
-export const fr = {
+import { portalFr } from './portal.fr.ts';
+import { withdrawalFr } from './withdrawal.fr.ts';
+
+const base = {
   // Layout
   'layout.product': 'Passerelle',
   'layout.tagline': 'Accès sécurisé aux applications de santé',
@@ -195,6 +198,9 @@ export const fr = {
   'help.tech.crl': 'Liste des certificats révoqués (CRL)',
   'help.tech.jwks': 'Clés publiques de signature des assertions (JWKS)',
 } as const satisfies Record<string, string>;
+
+/** Each area keeps its messages in its own file (portal, withdrawal…); all merge here. */
+export const fr = { ...base, ...portalFr, ...withdrawalFr } as const;
 
 /** Every dictionary has the French keys, with string values. */
 export type Messages = { readonly [K in keyof typeof fr]: string };

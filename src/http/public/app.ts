@@ -1,7 +1,9 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { fileURLToPath } from 'node:url';
-import type { Runtime } from '../../runtime.ts';
-import { jwks, type SigningKey } from '../../identity/index.ts';
+import { jwks } from '../../identity/index.ts';
+import type { HttpDeps } from '../deps.ts';
+import { portalRoutes } from '../portal/routes.ts';
+import { withdrawalRoutes } from './withdrawal.ts';
 import { HelpPage } from '../pages/index.ts';
 import { language } from '../language.ts';
 import { sendJson, sendPage } from '../respond.ts';
@@ -11,7 +13,8 @@ import { ErrorPage } from '../pages/index.ts';
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
 /** The public listener: server TLS only. Help, JWKS, CRL, CA chain, health; the portal comes later. */
-export function createPublicApp(runtime: Runtime, signingKey: SigningKey): Express {
+export function createPublicApp(deps: HttpDeps): Express {
+  const { runtime, signingKey } = deps;
   const { config } = runtime;
   const app = express();
   app.disable('x-powered-by');
@@ -39,7 +42,10 @@ export function createPublicApp(runtime: Runtime, signingKey: SigningKey): Expre
     res.status(200).type('application/x-pem-file').send(runtime.pki.chainPem);
   });
 
-  app.get('/', (_req, res) => {
+  app.use(withdrawalRoutes(deps));
+  app.use(portalRoutes(deps));
+
+  app.get(['/', '/aide'], (_req, res) => {
     sendPage(
       res,
       200,
