@@ -141,7 +141,8 @@ describe.each(databaseBackends())('storage on $name', (backend) => {
     it('inserts a user and finds it by id and by identifier', async () => {
       await storage.users.insert(user());
       const found = await storage.users.findById('u-helene.lefevre');
-      expect(found).toEqual({
+      // toMatchObject: later migrations add columns; these are the ones this layer started with.
+      expect(found).toMatchObject({
         ...user(),
         failedLogins: 0,
         lockedAt: null,
@@ -290,9 +291,9 @@ describe.each(databaseBackends())('storage on $name', (backend) => {
     it('inserts a personal certificate and finds it by fingerprint and serial, in any case', async () => {
       await storage.certificates.insert(certificate());
       const expected = { ...certificate(), status: 'valid', revokedAt: null, revocationReason: null };
-      expect(await storage.certificates.findByFingerprint('ab'.repeat(32))).toEqual(expected);
-      expect(await storage.certificates.findByFingerprint('AB'.repeat(32))).toEqual(expected);
-      expect(await storage.certificates.findBySerial('0A1B2C3D4E5F')).toEqual(expected);
+      expect(await storage.certificates.findByFingerprint('ab'.repeat(32))).toMatchObject(expected);
+      expect(await storage.certificates.findByFingerprint('AB'.repeat(32))).toMatchObject(expected);
+      expect(await storage.certificates.findBySerial('0A1B2C3D4E5F')).toMatchObject(expected);
       expect(await storage.certificates.findBySerial('ff')).toBeUndefined();
       expect((await storage.certificates.listByUser('u-helene.lefevre')).map((c) => c.serial)).toEqual(['0a1b2c3d4e5f']);
     });
@@ -408,7 +409,7 @@ describe.each(databaseBackends())('storage on $name', (backend) => {
       const all = await storage.audit.list();
       expect(all.map((e) => e.at)).toEqual([T0 + 3000, T0 + 2000, T0 + 1000, T0]);
       expect(all[0]!.id).toBeGreaterThan(all[1]!.id);
-      expect(all[1]).toEqual({
+      expect(all[1]).toMatchObject({
         id: all[1]!.id,
         at: T0 + 2000,
         action: 'grant',

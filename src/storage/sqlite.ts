@@ -1,4 +1,5 @@
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Db, Param } from './db.ts';
@@ -13,6 +14,7 @@ export class SqliteDb implements Db {
   readonly #db: DatabaseSync;
   #queue: Promise<unknown> = Promise.resolve();
   #inTransaction = false;
+  readonly #owner = new AsyncLocalStorage<true>();
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -20,9 +22,15 @@ export class SqliteDb implements Db {
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   }
 
-  #wait(): Promise<unknown> {
-    // Outside a transaction, plain statements wait for a running transaction to finish.
-    return this.#inTransaction ? Promise.resolve() : this.#queue;
+  async #wait(): Promise<void> {
+    // Code running inside the transaction's own body goes straight through; everyone else
+    // waits until no transaction is running or queued.
+    if (this.#owner.getStore()) return;
+    let queue: Promise<unknown>;
+    do {
+      queue = this.#queue;
+      await queue;
+    } while (queue !== this.#queue || this.#inTransaction);
   }
 
   async all<T>(sql: string, params: Param[] = []): Promise<T[]> {
@@ -47,7 +55,7 @@ export class SqliteDb implements Db {
       this.#inTransaction = true;
       this.#db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await fn(tx);
+        const result = await this.#owner.run(true, () => fn(tx));
         this.#db.exec('COMMIT');
         return result;
       } catch (error) {

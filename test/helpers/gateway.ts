@@ -93,7 +93,8 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
   const databaseUrl = options.databaseUrl ? await freshDatabaseUrl(options.databaseUrl) : null;
   const [publicPort, upstreamPort] = [await freePort(), await freePort()];
   const clock = new ManualClock(Date.now());
-  const env: Record<string, string> = { PASSERELLE_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  // The CLI run in another process must see the same database as the server: '' means SQLite even when CI sets DATABASE_URL.
+  const env: Record<string, string> = { PASSERELLE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '' };
   const config = loadConfig({
     env,
     overrides: {

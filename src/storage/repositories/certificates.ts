@@ -9,7 +9,7 @@ export class CertificateRepository {
     await this.db.run(
       `INSERT INTO certificates (serial, fingerprint_sha256, kind, user_id, establishment_id, label, subject, not_before, not_after, status, pem, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?)`,
-      [c.serial, c.fingerprintSha256, c.kind, c.userId, c.establishmentId, c.label, c.subject, c.notBefore, c.notAfter, c.pem, c.createdAt],
+      [c.serial.toLowerCase(), c.fingerprintSha256.toLowerCase(), c.kind, c.userId, c.establishmentId, c.label, c.subject, c.notBefore, c.notAfter, c.pem, c.createdAt],
     );
   }
 

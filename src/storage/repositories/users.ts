@@ -19,7 +19,7 @@ export class UserRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         user.id,
-        user.identifier,
+        user.identifier.trim().toLowerCase(),
         user.givenName,
         user.familyName,
         user.email,
