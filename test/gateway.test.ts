@@ -298,13 +298,15 @@ describe.each(matrix)('gateway on $name', ({ databaseUrl, redisUrl }) => {
         expect(response.status).toBe(401);
         expect(response.body).toContain(String(5 - i));
       }
-      const { response } = await signIn(gw, cert, 'wrong password!').catch(() => ({ response: null }));
-      expect(response?.status ?? 403).toBe(403);
+      const { response } = await signIn(gw, cert, 'wrong password!');
+      expect(response.status).toBe(403);
+      expect(errorCode(response.body)).toBe('account_locked');
       const page = await gw.request({ path: '/.passerelle/login', cert });
       expect(errorCode(page.body)).toBe('account_locked');
       expect(page.body).toContain('coordination');
-      // Even the right password no longer opens it.
       expect((await gw.runtime.storage.users.findById(user.id))?.status).toBe('locked');
+      // Even the right password no longer opens it (the form is not even offered).
+      await expect(signIn(gw, cert, PASSWORD)).rejects.toThrow(/login form: 403 account_locked/);
       const events = await gw.runtime.storage.audit.list({ action: 'user.lockout' });
       expect(events.some((e) => e.subject === user.identifier)).toBe(true);
       // The cell unlocks: a new provisional password.
