@@ -1,4 +1,5 @@
-import type { Db, Param } from '../db.ts';
+import type { Db } from '../db.ts';
+import { where } from './where.ts';
 import type { AccessRequest } from '../types.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
@@ -19,18 +20,11 @@ export class AccessRequestRepository {
   }
 
   async list(filter: { status?: AccessRequest['status']; userId?: string } = {}, limit = 200): Promise<AccessRequest[]> {
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.userId) {
-      where.push('user_id = ?');
-      params.push(filter.userId);
-    }
-    params.push(limit);
-    return camelAll(await this.db.all(`SELECT * FROM access_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`, params));
+    const w = where([
+      ['status = ?', filter.status],
+      ['user_id = ?', filter.userId],
+    ]);
+    return camelAll(await this.db.all(`SELECT * FROM access_requests ${w.sql} ORDER BY created_at LIMIT ?`, [...w.params, limit]));
   }
 
   grant(id: string, by: string, at: number): Promise<boolean> {

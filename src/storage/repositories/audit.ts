@@ -1,4 +1,5 @@
-import type { Db, Param } from '../db.ts';
+import type { Db } from '../db.ts';
+import { where } from './where.ts';
 import type { AuditEvent, AuditEventInput, AuditFilter } from '../types.ts';
 
 interface AuditRow {
@@ -39,31 +40,17 @@ export class AuditRepository {
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEvent[]> {
-    const where: string[] = [];
-    const params: Param[] = [];
-    const eq = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${column} = ?`);
-      params.push(value);
-    };
-    eq('action', filter.action);
-    eq('subject', filter.subject);
-    eq('actor', filter.actor);
-    eq('application_id', filter.applicationId);
-    eq('ip', filter.ip);
-    if (filter.since !== undefined) {
-      where.push('at >= ?');
-      params.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      where.push('at < ?');
-      params.push(filter.until);
-    }
-    params.push(Math.min(Math.max(filter.limit ?? 100, 1), 10_000));
-    const rows = await this.db.all<AuditRow>(
-      `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      params,
-    );
+    const w = where([
+      ['action = ?', filter.action],
+      ['subject = ?', filter.subject],
+      ['actor = ?', filter.actor],
+      ['application_id = ?', filter.applicationId],
+      ['ip = ?', filter.ip],
+      ['at >= ?', filter.since],
+      ['at < ?', filter.until],
+    ]);
+    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM audit_events ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limit]);
     return rows.map((r) => ({
       id: Number(r.id),
       at: Number(r.at),

@@ -1,4 +1,5 @@
-import type { Db, Param } from '../db.ts';
+import type { Db } from '../db.ts';
+import { where } from './where.ts';
 import type { CertificateRequest } from '../types.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
@@ -20,22 +21,12 @@ export class CertificateRequestRepository {
   }
 
   async list(filter: { status?: CertificateRequest['status']; userId?: string; establishmentId?: string } = {}, limit = 200): Promise<CertificateRequest[]> {
-    const where: string[] = [];
-    const params: Param[] = [];
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.userId) {
-      where.push('user_id = ?');
-      params.push(filter.userId);
-    }
-    if (filter.establishmentId) {
-      where.push('establishment_id = ?');
-      params.push(filter.establishmentId);
-    }
-    params.push(limit);
-    return camelAll(await this.db.all(`SELECT * FROM certificate_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at LIMIT ?`, params));
+    const w = where([
+      ['status = ?', filter.status],
+      ['user_id = ?', filter.userId],
+      ['establishment_id = ?', filter.establishmentId],
+    ]);
+    return camelAll(await this.db.all(`SELECT * FROM certificate_requests ${w.sql} ORDER BY created_at LIMIT ?`, [...w.params, limit]));
   }
 
   approve(id: string, by: string, at: number): Promise<boolean> {
