@@ -6,6 +6,7 @@ import { startListeners } from '../http/server.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { logger } from '../shared/logger.ts';
 import { seedDemo, demoInstructions } from './demo.ts';
+import { startMailWorker } from '../notification/index.ts';
 
 /** `passerelle serve` and `npm start` (with --demo): everything in one process. */
 export async function serve(options: { demo: boolean; json: boolean }): Promise<void> {
@@ -15,6 +16,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
   await sessions.ready();
   const signingKey = await loadOrCreateSigningKey(pkiDir(config));
   const listeners = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });
+  const mailWorker = startMailWorker(runtime);
   logger.info('listening', { public: listeners.publicPort, gateway: listeners.gatewayPort, database: config.database.url ? 'postgres' : 'sqlite', sessions: sessions.kind });
 
   let demoApp: { close(): Promise<void> } | null = null;
@@ -36,6 +38,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
     logger.info('stopping', { signal });
     await demoApp?.close();
     await listeners.close();
+    await mailWorker.stop();
     await sessions.close();
     await runtime.close();
     process.exit(0);

@@ -43,13 +43,28 @@ export class OutboxRepository {
     return claimed;
   }
 
-  /** Sent: the payload (which may hold a code or a password) is scrubbed. */
-  async markSent(id: string, now: number): Promise<void> {
-    await this.db.run("UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = NULL, payload = '{}' WHERE id = ?", [now, id]);
+  /**
+   * Sent: the payload (which may hold a code or a password) is scrubbed. Only the holder of
+   * the claim (same attempt number) may record the outcome; false when another worker took
+   * the message over after the lease.
+   */
+  async markSent(id: string, attempts: number, now: number): Promise<boolean> {
+    const r = await this.db.run(
+      "UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL, last_error = NULL, payload = '{}' WHERE id = ? AND status = 'sending' AND attempts = ?",
+      [now, id, attempts],
+    );
+    return r.changes === 1;
   }
 
-  async markRetry(id: string, error: string, nextAttemptAt: number, failed: boolean): Promise<void> {
-    await this.db.run('UPDATE outbox SET status = ?, next_attempt_at = ?, locked_until = NULL, last_error = ? WHERE id = ?', [failed ? 'failed' : 'pending', nextAttemptAt, error.slice(0, 500), id]);
+  async markRetry(id: string, attempts: number, error: string, nextAttemptAt: number, failed: boolean): Promise<boolean> {
+    const r = await this.db.run("UPDATE outbox SET status = ?, next_attempt_at = ?, locked_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND attempts = ?", [
+      failed ? 'failed' : 'pending',
+      nextAttemptAt,
+      error.slice(0, 500),
+      id,
+      attempts,
+    ]);
+    return r.changes === 1;
   }
 
   /** A failed message goes back to the queue (console "retry"). */
