@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.ts';
 import { READABLE_ALPHABET, type Random } from '../shared/random.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
-import type { Establishment, Role, Storage, User } from '../storage/index.ts';
+import type { Establishment, Repositories, Role, Storage, User } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { hashPassword } from '../authentication/password.ts';
 import { baseIdentifier, firstFreeIdentifier } from './identifier.ts';
@@ -26,6 +26,15 @@ export interface NewUserInput {
   lang?: 'fr' | 'en';
 }
 
+/** A validated account with its password hashed, ready for `createUserIn`. */
+export interface PreparedUser {
+  input: NewUserInput & { givenName: string; familyName: string; email: string; role: Role };
+  /** `givenname.familyname` before collision suffixes. */
+  base: string;
+  passwordHash: string;
+  provisionalPassword: string | null;
+}
+
 export interface AccountDeps {
   storage: Storage;
   clock: Clock;
@@ -42,7 +51,11 @@ const MIN_PASSWORD_LENGTH = 12;
 export class AccountService {
   constructor(private readonly deps: AccountDeps) {}
 
-  async createUser(input: NewUserInput, actor: Actor): Promise<{ user: User; provisionalPassword: string | null }> {
+  /**
+   * Validates the input and hashes the password (argon2id: slow, so outside any transaction).
+   * The result goes to `createUserIn`, inside the caller's transaction.
+   */
+  async prepareUser(input: NewUserInput): Promise<PreparedUser> {
     const givenName = requireText(input.givenName, 'givenName', 100);
     const familyName = requireText(input.familyName, 'familyName', 100);
     const email = requireEmail(input.email);
@@ -56,61 +69,68 @@ export class AccountService {
     } catch {
       throw new BadRequestError('invalid_name', 'given and family names need at least one letter');
     }
-    const { storage, clock, random } = this.deps;
-    if (input.establishmentId && !(await storage.establishments.findById(input.establishmentId))) {
+    const provisionalPassword = input.password == null ? this.deps.random.string(PROVISIONAL_LENGTH, READABLE_ALPHABET) : null;
+    const passwordHash = await hashPassword(input.password ?? provisionalPassword!);
+    return { input: { ...input, password: null, givenName, familyName, email, role }, base, passwordHash, provisionalPassword };
+  }
+
+  /**
+   * Inserts a prepared account with the first free identifier, inside the caller's
+   * transaction, and audits it. Two creations racing for the same name: the unique index
+   * fails one transaction (`isUniqueViolation`), which the caller runs again.
+   */
+  async createUserIn(repos: Repositories, prepared: PreparedUser, actor: Actor): Promise<User> {
+    const { input, base, passwordHash, provisionalPassword } = prepared;
+    const { clock, random } = this.deps;
+    if (input.establishmentId && !(await repos.establishments.findById(input.establishmentId))) {
       throw new NotFoundError('establishment_not_found', `no establishment ${input.establishmentId}`);
     }
-    const provisionalPassword = input.password == null ? random.string(PROVISIONAL_LENGTH, READABLE_ALPHABET) : null;
-    const passwordHash = await hashPassword(input.password ?? provisionalPassword!);
+    const identifier = firstFreeIdentifier(base, await repos.users.identifiersLike(base));
+    const now = clock.now().getTime();
+    const record: User = {
+      id: random.uuid(),
+      identifier,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      email: input.email,
+      establishmentId: input.establishmentId ?? null,
+      role: input.role ?? 'clinician',
+      status: provisionalPassword ? 'provisional' : 'active',
+      passwordHash,
+      failedLogins: 0,
+      lockedAt: null,
+      lastLoginAt: null,
+      lastLoginIp: null,
+      previousLoginAt: null,
+      previousLoginIp: null,
+      profession: input.profession ?? null,
+      rpps: input.rpps ?? null,
+      provisionalExpiresAt: provisionalPassword ? now + this.deps.provisionalTtlMs : null,
+      termsAcceptedAt: null,
+      notificationsOptIn: 1,
+      lang: input.lang ?? 'fr',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await repos.users.insert(record);
+    await this.deps.auditor.with(repos.audit).record({
+      action: 'user.create',
+      outcome: 'success',
+      actor: actor.name,
+      ip: actor.ip ?? null,
+      subject: identifier,
+      details: { role: record.role, establishmentId: record.establishmentId, provisional: Boolean(provisionalPassword) },
+    });
+    return record;
+  }
 
-    // Two approvals racing for the same name: the unique index decides, the loser retries.
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const user = await storage.transaction(async (repos) => {
-          const identifier = firstFreeIdentifier(base, await repos.users.identifiersLike(base));
-          const now = clock.now().getTime();
-          const record: User = {
-            id: random.uuid(),
-            identifier,
-            givenName,
-            familyName,
-            email,
-            establishmentId: input.establishmentId ?? null,
-            role,
-            status: provisionalPassword ? 'provisional' : 'active',
-            passwordHash,
-            failedLogins: 0,
-            lockedAt: null,
-            lastLoginAt: null,
-            lastLoginIp: null,
-            previousLoginAt: null,
-            previousLoginIp: null,
-            profession: input.profession ?? null,
-            rpps: input.rpps ?? null,
-            provisionalExpiresAt: provisionalPassword ? now + this.deps.provisionalTtlMs : null,
-            termsAcceptedAt: null,
-            notificationsOptIn: 1,
-            lang: input.lang ?? 'fr',
-            createdAt: now,
-            updatedAt: now,
-          };
-          await repos.users.insert(record);
-          await this.deps.auditor.with(repos.audit).record({
-            action: 'user.create',
-            outcome: 'success',
-            actor: actor.name,
-            ip: actor.ip ?? null,
-            subject: identifier,
-            details: { role, establishmentId: record.establishmentId, provisional: Boolean(provisionalPassword) },
-          });
-          return record;
-        });
-        return { user, provisionalPassword };
-      } catch (error) {
-        if (attempt < 5 && isUniqueViolation(error)) continue;
-        throw error;
-      }
+  async createUser(input: NewUserInput, actor: Actor): Promise<{ user: User; provisionalPassword: string | null }> {
+    const prepared = await this.prepareUser(input);
+    if (input.establishmentId && !(await this.deps.storage.establishments.findById(input.establishmentId))) {
+      throw new NotFoundError('establishment_not_found', `no establishment ${input.establishmentId}`);
     }
+    const user = await retryOnUniqueViolation(() => this.deps.storage.transaction((repos) => this.createUserIn(repos, prepared, actor)));
+    return { user, provisionalPassword: prepared.provisionalPassword };
   }
 
   async createEstablishment(input: { name: string; finess?: string | null; referentEmail: string }, actor: Actor): Promise<Establishment> {
@@ -198,6 +218,21 @@ export class AccountService {
       await this.deps.auditor.with(repos.audit).record({ action: active ? 'user.reactivate' : 'user.deactivate', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
     });
     return { ...user, status: target };
+  }
+}
+
+/**
+ * Runs a whole transaction again when a unique index refused it (two approvals racing for
+ * the same identifier): PostgreSQL aborts the transaction, so the retry must be the caller's.
+ */
+export async function retryOnUniqueViolation<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt < attempts && isUniqueViolation(error)) continue;
+      throw error;
+    }
   }
 }
 

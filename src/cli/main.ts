@@ -225,6 +225,8 @@ program
     });
   });
 
+(await import('./commands/approval.ts')).registerApprovalCommands(program, withRuntime);
+(await import('./commands/tokens.ts')).registerTokenCommands(program, withRuntime);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -15,6 +15,8 @@ export interface MailToQueue<T extends MailTemplateName> {
   template: T;
   lang: MailLang;
   data: MailTemplates[T];
+  /** Hold the mail back this long (e.g. a PDF's password goes out after the PDF). */
+  delayMs?: number;
 }
 
 // One plain address: no display name, no list, nothing that could smuggle a header.
@@ -33,13 +35,15 @@ export async function enqueueMail<T extends MailTemplateName>(
   if (!isMailAddress(mail.to)) throw new BadRequestError('invalid_email', 'not a valid email address');
   renderMail(mail.template, mail.lang, mail.data);
   const id = deps.random.uuid();
+  const now = deps.clock.now().getTime();
   await repos.outbox.enqueue({
     id,
     recipient: mail.to,
     template: mail.template,
     lang: mail.lang,
     payload: JSON.stringify(mail.data),
-    createdAt: deps.clock.now().getTime(),
+    createdAt: now,
+    nextAttemptAt: now + (mail.delayMs ?? 0),
   });
   return id;
 }

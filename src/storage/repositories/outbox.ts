@@ -2,7 +2,7 @@ import type { Db } from '../db.ts';
 import type { OutboxMessage } from '../types.ts';
 import { camel, camelAll } from './rows.ts';
 
-export type NewOutboxMessage = Pick<OutboxMessage, 'id' | 'recipient' | 'template' | 'lang' | 'payload' | 'createdAt'>;
+export type NewOutboxMessage = Pick<OutboxMessage, 'id' | 'recipient' | 'template' | 'lang' | 'payload' | 'createdAt'> & { nextAttemptAt?: number };
 
 /** The transactional outbox: rows written with the change that causes them, sent by a worker. */
 export class OutboxRepository {
@@ -15,7 +15,7 @@ export class OutboxRepository {
       m.template,
       m.lang,
       m.payload,
-      m.createdAt,
+      m.nextAttemptAt ?? m.createdAt,
       m.createdAt,
     ]);
   }
@@ -27,7 +27,7 @@ export class OutboxRepository {
    */
   async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxMessage[]> {
     const candidates = await this.db.all<{ id: string; attempts: number }>(
-      "SELECT id, attempts FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until <= ?) ORDER BY next_attempt_at LIMIT ?",
+      "SELECT id, attempts FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until <= ?) ORDER BY next_attempt_at, created_at LIMIT ?",
       [now, now, limit],
     );
     const claimed: OutboxMessage[] = [];
