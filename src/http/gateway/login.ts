@@ -38,6 +38,7 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
       remainingAttempts: extra.remainingAttempts ?? null,
       establishmentName: certificate.establishment?.name ?? null,
       machineLabel: certificate.establishment ? certificate.record.label : null,
+      forgotPasswordUrl: new URL('/mot-de-passe-oublie', runtime.config.publicUrl).toString(),
     }),
   );
 }

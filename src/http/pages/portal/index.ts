@@ -1,0 +1,11 @@
+export { PortalLayout, NOTICES, PORTAL_ASSETS, type Notice, type PortalPageProps, type PortalUser } from './shell.tsx';
+export { PortalHomePage, PortalLandingPage } from './home.tsx';
+export { RegistrationDonePage, RegistrationPage } from './registration.tsx';
+export { PortalLoginPage, type PortalLoginError } from './login.tsx';
+export { FirstLoginPage } from './first-login.tsx';
+export { AccountPage, EmailConfirmPage, type AccountForm, type EmailConfirmState } from './account.tsx';
+export { ForgotPasswordPage } from './forgot-password.tsx';
+export { CertificatesPage, RevokeCertificatePage, groupSerial, type CertificateRow } from './certificates.tsx';
+export { ApplicationsPage, type AccessRequestError } from './applications.tsx';
+export { TermsPage } from './terms.tsx';
+export { PortalMessagePage } from './message.tsx';

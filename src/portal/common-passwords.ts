@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+
+const FILE = new URL('./data/common-passwords.txt', import.meta.url);
+
+/** Lower case, accents stripped: "Hôpital" and "hopital" are the same word to an attacker. */
+export function fold(value: string): string {
+  return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+let list: Set<string> | undefined;
+
+/** The shipped list (≈ 2,300 entries, English and French), loaded once. */
+export function commonPasswords(): Set<string> {
+  list ??= new Set(
+    readFileSync(FILE, 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/#.*/, ''))
+      .flatMap((line) => line.split(/\s+/))
+      .filter((word) => word.length > 0)
+      .map(fold),
+  );
+  return list;
+}

@@ -1,0 +1,73 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { fold } from './common-passwords.ts';
+
+export interface Limit {
+  points: number;
+  /** Window, in seconds. */
+  duration: number;
+}
+
+/** Per-process counters (each replica counts its own; the account lockout is the shared guard). */
+export interface PortalRateLimitOptions {
+  registrationPerIp: Limit;
+  forgotPerIp: Limit;
+  forgotPerIdentifier: Limit;
+  loginFailuresPerIp: Limit;
+}
+
+export const DEFAULT_RATE_LIMITS: PortalRateLimitOptions = {
+  registrationPerIp: { points: 10, duration: 3600 },
+  forgotPerIp: { points: 10, duration: 3600 },
+  forgotPerIdentifier: { points: 3, duration: 3600 },
+  // Failures only: a hospital behind one address signs many people in at 8 am.
+  loginFailuresPerIp: { points: 50, duration: 900 },
+};
+
+/** Allowed, or how many seconds to wait before retrying. */
+export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+async function spend(limiter: RateLimiterMemory, key: string): Promise<Verdict> {
+  try {
+    await limiter.consume(key);
+    return { allowed: true };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+    throw error;
+  }
+}
+
+export class PortalRateLimits {
+  readonly #registration: RateLimiterMemory;
+  readonly #forgotIp: RateLimiterMemory;
+  readonly #forgotIdentifier: RateLimiterMemory;
+  readonly #loginFailures: RateLimiterMemory;
+
+  constructor(options: PortalRateLimitOptions = DEFAULT_RATE_LIMITS) {
+    this.#registration = new RateLimiterMemory({ keyPrefix: 'registration', ...options.registrationPerIp });
+    this.#forgotIp = new RateLimiterMemory({ keyPrefix: 'forgot-ip', ...options.forgotPerIp });
+    this.#forgotIdentifier = new RateLimiterMemory({ keyPrefix: 'forgot-id', ...options.forgotPerIdentifier });
+    this.#loginFailures = new RateLimiterMemory({ keyPrefix: 'login-ip', ...options.loginFailuresPerIp });
+  }
+
+  registration(ip: string | null): Promise<Verdict> {
+    return spend(this.#registration, ip ?? 'unknown');
+  }
+
+  /** Both counters are spent on every request, whether or not the account exists. */
+  async forgotPassword(ip: string | null, identifier: string): Promise<Verdict> {
+    const byIp = await spend(this.#forgotIp, ip ?? 'unknown');
+    const byIdentifier = await spend(this.#forgotIdentifier, fold(identifier.trim()).slice(0, 200));
+    if (!byIp.allowed) return byIp;
+    return byIdentifier;
+  }
+
+  async loginAllowed(ip: string | null): Promise<Verdict> {
+    const res = await this.#loginFailures.get(ip ?? 'unknown');
+    if (res && res.remainingPoints <= 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    return { allowed: true };
+  }
+
+  async loginFailed(ip: string | null): Promise<void> {
+    await spend(this.#loginFailures, ip ?? 'unknown');
+  }
+}
