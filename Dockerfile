@@ -9,11 +9,14 @@ FROM node:24-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
+COPY scripts/build-assets.ts ./scripts/build-assets.ts
 COPY bin ./bin
 COPY config ./config
 COPY src ./src
+# The withdrawal page's script (pkijs, WebCrypto) is bundled at build time.
+RUN npm run build:assets
 RUN npm run typecheck
 RUN npm prune --omit=dev && npm cache clean --force
 

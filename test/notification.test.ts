@@ -53,7 +53,7 @@ function samples(): { [K in MailTemplateName]: MailTemplates[K] } {
     'account.unlocked': { givenName: 'Hélène', identifier: 'helene.lefevre', provisionalPassword: 'Unl0ck-Pw-7', portalUrl: 'https://portail.esante.localhost/', expiresAt: EXPIRES },
     'email-change.confirm': { givenName: 'Hélène', confirmUrl: 'https://portail.esante.localhost/compte/adresse?jeton=abc123', expiresAt: EXPIRES },
     'email-change.notice': { givenName: 'Hélène', newEmail: 'h.lefevre@nouveau.example.test' },
-    'renewal.notice': { holderName: 'Hélène Lefèvre', label: 'Poste 3', serial: '0a1b2c3d', notAfter: EXPIRES, renewUrl: 'https://console.localhost/.passerelle/renouveler' },
+    'renewal.notice': { holderName: 'Hélène Lefèvre', label: 'Poste 3', serial: '0a1b2c3d', notAfter: EXPIRES, renewUrl: 'https://console.localhost/.passerelle/renouveler', collective: false },
     'certificate.revoked': { holderName: 'Hélène Lefèvre', label: 'Poste 3', serial: '0a1b2c3d', reason: 'keyCompromise' },
   };
 }
@@ -252,5 +252,16 @@ describe('file transport', () => {
     // The decrypted attachment gives the code back.
     expect(await readPdfText(document.attachments[0]!.content, PDF_PASSWORD)).toContain(CODE);
     for (const f of files) expect((await stat(path.join(dir, 'mail', f))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('renewal notice', () => {
+  it('tells the referent of a collective certificate to ask the cell, not to renew from the workstation', () => {
+    const data = { holderName: 'Clinique du Parc', label: 'Poste accueil', serial: '0a1b', notAfter: Date.UTC(2027, 0, 1), renewUrl: 'https://localhost:8443/', collective: true };
+    const fr = renderMail('renewal.notice', 'fr', data);
+    expect(fr.text).toContain('ne se renouvelle pas depuis le poste');
+    expect(fr.text).not.toContain('aucun nouveau code de retrait');
+    const personal = renderMail('renewal.notice', 'en', { ...data, collective: false });
+    expect(personal.text).toContain('no new withdrawal code is needed');
   });
 });

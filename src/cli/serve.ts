@@ -7,6 +7,7 @@ import { startDemoApp } from '../demo/app.ts';
 import { logger } from '../shared/logger.ts';
 import { seedDemo, demoInstructions } from './demo.ts';
 import { startMailWorker } from '../notification/index.ts';
+import { startRenewalNotices } from '../enrollment/renewal-schedule.ts';
 
 /** `passerelle serve` and `npm start` (with --demo): everything in one process. */
 export async function serve(options: { demo: boolean; json: boolean }): Promise<void> {
@@ -17,6 +18,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
   const signingKey = await loadOrCreateSigningKey(pkiDir(config));
   const listeners = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });
   const mailWorker = startMailWorker(runtime);
+  const renewalNotices = startRenewalNotices(runtime);
   logger.info('listening', { public: listeners.publicPort, gateway: listeners.gatewayPort, database: config.database.url ? 'postgres' : 'sqlite', sessions: sessions.kind });
 
   let demoApp: { close(): Promise<void> } | null = null;
@@ -38,6 +40,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
     logger.info('stopping', { signal });
     await demoApp?.close();
     await listeners.close();
+    await renewalNotices.stop();
     await mailWorker.stop();
     await sessions.close();
     await runtime.close();

@@ -138,8 +138,10 @@ export const contentEn: MailContents = {
     greeting: `Hello ${d.holderName},`,
     blocks: [
       { kind: 'p', text: `The certificate of the workstation "${d.label}" (serial number ${d.serial}) expires on ${formatDateTime(d.notAfter, 'en')}. After that date, this workstation will no longer reach the applications.` },
-      { kind: 'p', text: 'Renew it now from that same workstation, in the browser where it is installed: no new withdrawal code is needed.' },
-      { kind: 'link', label: 'Renew the certificate', url: d.renewUrl },
+      d.collective
+        ? { kind: 'p', text: 'A collective certificate is not renewed from the workstation: as the establishment\'s referent, ask the coordination cell for a new one before that date.' }
+        : { kind: 'p', text: 'Renew it now from that same workstation, in the browser where it is installed: no new withdrawal code is needed.' },
+      { kind: 'link', label: d.collective ? 'Professional portal' : 'Renew the certificate', url: d.renewUrl },
     ],
   }),
   'certificate.revoked': (d) =>

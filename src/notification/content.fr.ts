@@ -138,8 +138,10 @@ export const contentFr: MailContents = {
     greeting: `Bonjour ${d.holderName},`,
     blocks: [
       { kind: 'p', text: `Le certificat du poste « ${d.label} » (numéro de série ${d.serial}) expire le ${formatDateTime(d.notAfter, 'fr')}. Passé cette date, ce poste n'aura plus accès aux applications.` },
-      { kind: 'p', text: 'Renouvelez-le dès maintenant depuis ce même poste, avec le navigateur dans lequel il est installé : aucun nouveau code de retrait n\'est nécessaire.' },
-      { kind: 'link', label: 'Renouveler le certificat', url: d.renewUrl },
+      d.collective
+        ? { kind: 'p', text: 'Un certificat collectif ne se renouvelle pas depuis le poste : en tant que référent de l\'établissement, demandez-en un nouveau à la cellule de coordination avant cette date.' }
+        : { kind: 'p', text: 'Renouvelez-le dès maintenant depuis ce même poste, avec le navigateur dans lequel il est installé : aucun nouveau code de retrait n\'est nécessaire.' },
+      { kind: 'link', label: d.collective ? 'Espace professionnel' : 'Renouveler le certificat', url: d.renewUrl },
     ],
   }),
   'certificate.revoked': (d) =>

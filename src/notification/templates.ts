@@ -30,7 +30,7 @@ const FIELDS: { [K in MailTemplateName]: Record<keyof MailTemplates[K], FieldTyp
   'account.unlocked': { givenName: 'string', identifier: 'string', provisionalPassword: 'string', portalUrl: 'string', expiresAt: 'number' },
   'email-change.confirm': { givenName: 'string', confirmUrl: 'string', expiresAt: 'number' },
   'email-change.notice': { givenName: 'string', newEmail: 'string' },
-  'renewal.notice': { holderName: 'string', label: 'string', serial: 'string', notAfter: 'number', renewUrl: 'string' },
+  'renewal.notice': { holderName: 'string', label: 'string', serial: 'string', notAfter: 'number', renewUrl: 'string', collective: 'boolean' },
   'certificate.revoked': { holderName: 'string', label: 'string', serial: 'string', reason: 'string' },
 };
 

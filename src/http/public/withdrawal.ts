@@ -1,7 +1,80 @@
-import { Router } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
 import type { HttpDeps } from '../deps.ts';
+import { WithdrawalService } from '../../enrollment/withdrawal.ts';
+import { BadRequestError, PasserelleError } from '../../shared/errors.ts';
+import { logger } from '../../shared/logger.ts';
+import { clientIp } from '../context.ts';
+import { sendJson, sendPage } from '../respond.ts';
+import { WithdrawalPage } from '../pages/withdrawal/index.ts';
 
-/** /retrait (in-browser certificate pickup) and POST /api/withdrawal on the public listener. */
-export function withdrawalRoutes(_deps: HttpDeps): Router {
-  return Router();
+export const WITHDRAWAL_PAGE = '/retrait';
+export const WITHDRAWAL_API = '/api/withdrawal';
+
+/**
+ * Failed attempts per address (wrong code, bad CSR, bad body), on top of the per-code lock. Failures only:
+ * a hospital behind one address may have many people picking up certificates the same morning.
+ */
+export const WITHDRAWAL_FAILURES_PER_IP = { points: 30, duration: 900 };
+
+const Body = z.object({
+  identifier: z.string().trim().min(1).max(200),
+  code: z.string().min(1).max(64),
+  csr: z.string().min(1).max(20_000),
+});
+
+/** /retrait (in-browser certificate pickup) and POST /api/withdrawal (also for scripted installs) on the public listener. */
+export function withdrawalRoutes(deps: HttpDeps): Router {
+  const { runtime } = deps;
+  const { config } = runtime;
+  const service = new WithdrawalService(runtime);
+  const failures = new RateLimiterMemory({ keyPrefix: 'withdrawal-ip', ...WITHDRAWAL_FAILURES_PER_IP });
+  const router = Router();
+
+  router.get(WITHDRAWAL_PAGE, (_req, res) => {
+    sendPage(res, 200, WithdrawalPage({ lang: res.locals.lang, assetBase: '/assets', keyAlgorithm: config.withdrawal.keyAlgorithm, platformDomain: config.platformDomain, apiUrl: WITHDRAWAL_API }));
+  });
+
+  const throttle: RequestHandler = async (req, res, next) => {
+    const state = await failures.get(clientIp(req) ?? 'unknown');
+    if (state && state.consumedPoints >= WITHDRAWAL_FAILURES_PER_IP.points) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(state.msBeforeNext / 1000))));
+      sendJson(res, 429, { error: 'rate_limited', message: 'too many failed attempts from this address; wait before trying again' });
+      return;
+    }
+    next();
+  };
+
+  router.post(WITHDRAWAL_API, throttle, express.json({ limit: '32kb' }), async (req, res) => {
+    const parsed = Body.safeParse(req.body);
+    if (!parsed.success) throw new BadRequestError('invalid_request', 'expected a JSON body {identifier, code, csr}');
+    const { identifier, code, csr } = parsed.data;
+    const result = await service.redeem({ identifier, code, csrPem: csr, ip: clientIp(req) });
+    sendJson(res, 200, { certificate: result.certificate, chain: result.chain, serial: result.serial, label: result.label });
+  });
+
+  /** Always JSON here, whatever the Accept header (curl sends *\/*), and every refusal counts against the address. */
+  const jsonErrors: ErrorRequestHandler = async (error: unknown, req, res, _next) => {
+    let status = 500;
+    let body: { error: string; message?: string } = { error: 'internal_error' };
+    if (error instanceof PasserelleError && error.expose) {
+      status = error.status;
+      body = { error: error.code, message: error.message };
+    } else if (isBodyError(error)) {
+      status = error.status;
+      body = error.type === 'entity.too.large' ? { error: 'payload_too_large', message: 'the request body is limited to 32 kB' } : { error: 'invalid_request', message: 'the body is not valid JSON' };
+    } else {
+      logger.error('withdrawal failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+    if (status < 500) await failures.penalty(clientIp(req) ?? 'unknown', 1).catch(() => undefined);
+    sendJson(res, status, body);
+  };
+  router.use(WITHDRAWAL_API, jsonErrors);
+  return router;
+}
+
+function isBodyError(error: unknown): error is { status: number; type: string } {
+  const e = error as { status?: unknown; type?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string';
 }
