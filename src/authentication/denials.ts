@@ -11,7 +11,8 @@ export type DenialReason =
   | 'account_provisional'
   | 'no_access'
   | 'unknown_application'
-  | 'not_member_of_establishment';
+  | 'not_member_of_establishment'
+  | 'not_coordinator';
 
 /** 495/496 are nginx's "SSL certificate error/required": the page explains, the status tells scripts. */
 export const DENIAL_STATUS: Record<DenialReason, number> = {
@@ -27,4 +28,5 @@ export const DENIAL_STATUS: Record<DenialReason, number> = {
   no_access: 403,
   unknown_application: 404,
   not_member_of_establishment: 403,
+  not_coordinator: 403,
 };

@@ -117,6 +117,12 @@ export function crossFieldProblems(tree: Record<string, unknown>): string[] {
       seen.add(value);
     });
   }
+  const consoleHost = ((tree.console ?? {}) as Record<string, unknown>).host;
+  apps.forEach((app, index) => {
+    const a = (app ?? {}) as Record<string, unknown>;
+    if (a.id === 'console') problems.push(`applications.${index}.id: "console" is reserved for the coordination console`);
+    if (consoleHost !== undefined && a.host === consoleHost) problems.push(`applications.${index}.host: ${JSON.stringify(a.host)} is the console host`);
+  });
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;
     const session = (tree.session ?? {}) as Record<string, unknown>;

@@ -51,7 +51,8 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
     },
     // The console host is served on the gateway listener (it needs the coordinator's certificate).
     (req, res) => {
-      if (requestHost(req) === config.console.host) consoleApp(req, res);
+      // On the console host, /api/ is the admin API (token + certificate); pages go through the gateway pipeline.
+      if (requestHost(req) === config.console.host && req.url?.startsWith('/api/')) consoleApp(req, res);
       else gateway.app(req, res);
     },
   );

@@ -24,6 +24,8 @@ import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
 import type { HttpDeps } from '../deps.ts';
+import { consoleUi } from '../console/ui/index.ts';
+import { CONSOLE_APPLICATION_ID, consoleApplication } from '../console/application.ts';
 
 export type GatewayDeps = HttpDeps;
 
@@ -87,7 +89,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(language);
-  app.use(resolveApplication(runtime));
+  app.use(resolveApplication(runtime, [consoleApplication(config)]));
   // Public material on every application host, before any certificate check.
   app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
   app.use('/.passerelle/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
@@ -97,6 +99,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(loginRoutes(runtime, authenticator));
   app.use(requireSignedIn);
   app.use(renewalRoutes(deps));
+  // The console host is served here, not proxied: same certificate, session and lockout rules.
+  const consoleRouter = consoleUi(deps);
+  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? consoleRouter(req, res, next) : next()));
   app.use(requireAccess(runtime));
   app.use(proxy);
   app.use(errorHandler as ErrorRequestHandler);

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { TLSSocket } from 'node:tls';
 import type { Runtime } from '../../runtime.ts';
+import type { ApplicationConfig } from '../../config/index.ts';
 import { resolveCertificate } from '../../authentication/certificate.ts';
 import { evaluateSession, shouldTouch, type SessionLimits } from '../../authentication/session-policy.ts';
 import { decideAccess } from '../../authorization/access.ts';
@@ -9,8 +10,8 @@ import { sendDenial } from './deny.ts';
 import { sendJson, wantsHtml } from '../respond.ts';
 
 /** Host → declared application; anything else is refused. */
-export function resolveApplication(runtime: Runtime): RequestHandler {
-  const byHost = new Map(runtime.config.applications.map((app) => [app.host, app]));
+export function resolveApplication(runtime: Runtime, internal: ApplicationConfig[] = []): RequestHandler {
+  const byHost = new Map([...runtime.config.applications, ...internal].map((app) => [app.host, app]));
   return (req, res, next) => {
     const application = byHost.get(requestHost(req));
     if (!application) {

@@ -1,12 +1,22 @@
 import type { MessageKey, Messages } from './fr.ts';
 import type { portalFr } from './portal.fr.ts';
 import type { withdrawalFr } from './withdrawal.fr.ts';
+import type { consoleFr } from './console.fr.ts';
+import type { peopleFr } from './people.fr.ts';
+import type { registryFr } from './registry.fr.ts';
+import type { legacyFr } from './legacy.fr.ts';
+import type { ssoFr } from './sso.fr.ts';
 import { portalEn } from './portal.en.ts';
 import { withdrawalEn } from './withdrawal.en.ts';
+import { consoleEn } from './console.en.ts';
+import { peopleEn } from './people.en.ts';
+import { registryEn } from './registry.en.ts';
+import { legacyEn } from './legacy.en.ts';
+import { ssoEn } from './sso.en.ts';
 
 /** English messages: typed against the French dictionary, so keys cannot drift. */
 /** Keys of the base dictionary (the area files bring the rest). */
-type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr;
+type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr;
 type BaseKey = Exclude<MessageKey, AreaKey>;
 
 const base = {
@@ -121,6 +131,10 @@ const base = {
   'denied.unknown_application.step1': 'Check the address, or use the link on your portal: {portal}',
   'denied.unknown_application.step2': 'Then bookmark the correct address.',
 
+  'denied.not_coordinator.title': 'Console reserved for the coordination cell',
+  'denied.not_coordinator.lead': 'The coordination console is open only to members of the coordination cell, with their personal certificate.',
+  'denied.not_coordinator.step1': 'If you are a member of the cell, use the workstation where your personal certificate is installed (not a shared one).',
+  'denied.not_coordinator.step2': 'For your applications, go through your portal: {portal}',
   'denied.not_member_of_establishment.title': 'Establishment not authorised',
   'denied.not_member_of_establishment.lead':
     'This shared workstation belongs to an establishment your account is not attached to.',
@@ -186,4 +200,4 @@ const base = {
   'help.tech.jwks': 'Public keys for assertion signatures (JWKS)',
 } satisfies Record<BaseKey, string>;
 
-export const en: Messages = { ...base, ...portalEn, ...withdrawalEn };
+export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...registryEn, ...legacyEn, ...ssoEn };

@@ -5,6 +5,11 @@
  */
 import { portalFr } from './portal.fr.ts';
 import { withdrawalFr } from './withdrawal.fr.ts';
+import { consoleFr } from './console.fr.ts';
+import { peopleFr } from './people.fr.ts';
+import { registryFr } from './registry.fr.ts';
+import { legacyFr } from './legacy.fr.ts';
+import { ssoFr } from './sso.fr.ts';
 
 const base = {
   // Layout
@@ -131,6 +136,10 @@ const base = {
     'Vérifiez l’adresse saisie, ou passez par le lien de votre espace professionnel : {portal}',
   'denied.unknown_application.step2': 'Enregistrez ensuite la bonne adresse dans vos favoris.',
 
+  'denied.not_coordinator.title': 'Console réservée à la cellule de coordination',
+  'denied.not_coordinator.lead': 'La console de coordination n’est ouverte qu’aux membres de la cellule de coordination, avec leur certificat personnel.',
+  'denied.not_coordinator.step1': 'Si vous êtes membre de la cellule, utilisez le poste sur lequel votre certificat personnel est installé (pas un poste partagé).',
+  'denied.not_coordinator.step2': 'Pour vos applications, passez par votre espace professionnel : {portal}',
   'denied.not_member_of_establishment.title': 'Établissement non autorisé',
   'denied.not_member_of_establishment.lead':
     'Ce poste partagé appartient à un établissement auquel votre compte n’est pas rattaché.',
@@ -200,7 +209,7 @@ const base = {
 } as const satisfies Record<string, string>;
 
 /** Each area keeps its messages in its own file (portal, withdrawal…); all merge here. */
-export const fr = { ...base, ...portalFr, ...withdrawalFr } as const;
+export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...registryFr, ...legacyFr, ...ssoFr } as const;
 
 /** Every dictionary has the French keys, with string values. */
 export type Messages = { readonly [K in keyof typeof fr]: string };

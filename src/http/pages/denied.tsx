@@ -16,6 +16,7 @@ export const DENIAL_REASONS = [
   'no_access',
   'unknown_application',
   'not_member_of_establishment',
+  'not_coordinator',
 ] as const;
 /** Same union as src/authentication/denials.ts (the test checks both ways). */
 export type DenialReason = (typeof DENIAL_REASONS)[number];
@@ -53,6 +54,7 @@ const STEPS: Record<DenialReason, readonly MessageKey[]> = {
     'denied.not_member_of_establishment.step1',
     'denied.not_member_of_establishment.step2',
   ],
+  not_coordinator: ['denied.not_coordinator.step1', 'denied.not_coordinator.step2'],
 };
 
 export interface DenialDetails {

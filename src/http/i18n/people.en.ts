@@ -1,0 +1,6 @@
+import type { peopleFr } from './people.fr.ts';
+
+/** People messages in English: exactly the keys of the French file. */
+export const peopleEn: Record<keyof typeof peopleFr, string> = {
+  'people.placeholder': '',
+};

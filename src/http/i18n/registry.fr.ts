@@ -1,0 +1,4 @@
+/** Registry messages (French, the reference). Keys start with `registry.`. */
+export const registryFr = {
+  'registry.placeholder': '',
+} as const satisfies Record<`registry.${string}`, string>;
