@@ -2,5 +2,5 @@ import type { legacyFr } from './legacy.fr.ts';
 
 /** Legacy messages in English: exactly the keys of the French file. */
 export const legacyEn: Record<keyof typeof legacyFr, string> = {
-  'legacy.placeholder': '',
+  'legacy.title': 'Legacy identifiers',
 };

@@ -1,4 +1,4 @@
 /** Legacy messages (French, the reference). Keys start with `legacy.`. */
 export const legacyFr = {
-  'legacy.placeholder': '',
+  'legacy.title': 'Anciens identifiants',
 } as const satisfies Record<`legacy.${string}`, string>;

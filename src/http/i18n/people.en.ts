@@ -2,5 +2,5 @@ import type { peopleFr } from './people.fr.ts';
 
 /** People messages in English: exactly the keys of the French file. */
 export const peopleEn: Record<keyof typeof peopleFr, string> = {
-  'people.placeholder': '',
+  'people.title': 'People',
 };

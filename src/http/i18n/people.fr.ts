@@ -1,4 +1,4 @@
 /** People messages (French, the reference). Keys start with `people.`. */
 export const peopleFr = {
-  'people.placeholder': '',
+  'people.title': 'Personnes',
 } as const satisfies Record<`people.${string}`, string>;

@@ -1,4 +1,4 @@
 /** Registry messages (French, the reference). Keys start with `registry.`. */
 export const registryFr = {
-  'registry.placeholder': '',
+  'registry.title': 'Référentiel',
 } as const satisfies Record<`registry.${string}`, string>;

@@ -1,4 +1,4 @@
 /** Sso messages (French, the reference). Keys start with `sso.`. */
 export const ssoFr = {
-  'sso.placeholder': '',
+  'sso.title': 'Accès direct aux applications',
 } as const satisfies Record<`sso.${string}`, string>;
