@@ -35,6 +35,8 @@ export type {
 };
 
 export interface Repositories {
+  /** The connection (or transaction) these repositories use: areas build their own repositories on it. */
+  db: Db;
   users: UserRepository;
   establishments: EstablishmentRepository;
   certificates: CertificateRepository;
@@ -51,7 +53,6 @@ export interface Repositories {
 }
 
 export interface Storage extends Repositories {
-  readonly db: Db;
   /** Runs `fn` with repositories bound to one transaction. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -59,6 +60,7 @@ export interface Storage extends Repositories {
 
 export function repositories(db: Db): Repositories {
   return {
+    db,
     users: new UserRepository(db),
     establishments: new EstablishmentRepository(db),
     certificates: new CertificateRepository(db),
@@ -85,7 +87,6 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const db: Db = options.databaseUrl ? new PostgresDb(options.databaseUrl) : new SqliteDb(path.join(options.dataDir, 'passerelle.sqlite'));
   await db.migrate();
   return {
-    db,
     ...repositories(db),
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
     close: () => db.close(),
