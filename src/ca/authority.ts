@@ -4,6 +4,7 @@ import type { CertificateRecord, Establishment, Storage, User } from '../storage
 import type { Auditor } from '../audit/auditor.ts';
 import type { Actor } from '../accounts/service.ts';
 import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from './index.ts';
+import { certificateRecord, collectiveProfile, personalProfile } from './records.ts';
 
 export interface AuthorityDeps {
   pki: Pki;
@@ -22,21 +23,12 @@ export class CertificateAuthority {
   constructor(private readonly deps: AuthorityDeps) {}
 
   async issueForUser(user: User, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
-    const profile: ClientProfile = {
-      kind: 'personal',
-      identifier: user.identifier,
-      givenName: user.givenName,
-      familyName: user.familyName,
-      email: user.email,
-      organization: this.deps.organization,
-    };
-    return this.#issue(profile, { userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subjectName: user.identifier }, publicKey, actor);
+    return this.#issue(personalProfile(user, this.deps.organization), { userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subjectName: user.identifier }, publicKey, actor);
   }
 
   async issueCollective(establishment: Establishment, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
     const machineLabel = requireLabel(label);
-    const profile: ClientProfile = { kind: 'collective', establishmentId: establishment.id, establishmentName: establishment.name, machineLabel };
-    return this.#issue(profile, { userId: null, establishmentId: establishment.id, label: machineLabel, subjectName: `establishment:${establishment.id}` }, publicKey, actor);
+    return this.#issue(collectiveProfile(establishment, machineLabel), { userId: null, establishmentId: establishment.id, label: machineLabel, subjectName: `establishment:${establishment.id}` }, publicKey, actor);
   }
 
   async #issue(
@@ -47,22 +39,7 @@ export class CertificateAuthority {
   ): Promise<CertificateRecord> {
     const label = owner.label;
     const issued = await issueClientCertificate(this.deps.pki, profile, publicKey);
-    const record: CertificateRecord = {
-      serial: issued.serial,
-      fingerprintSha256: issued.fingerprintSha256,
-      kind: profile.kind,
-      userId: owner.userId,
-      establishmentId: profile.kind === 'collective' ? owner.establishmentId : null,
-      label,
-      subject: issued.subject,
-      notBefore: issued.notBefore.getTime(),
-      notAfter: issued.notAfter.getTime(),
-      status: 'valid',
-      revokedAt: null,
-      revocationReason: null,
-      pem: issued.pem,
-      createdAt: this.deps.clock.now().getTime(),
-    };
+    const record = certificateRecord(issued, { kind: profile.kind, userId: owner.userId, establishmentId: profile.kind === 'collective' ? owner.establishmentId : null, label }, this.deps.clock.now().getTime());
     await this.deps.storage.transaction(async (repos) => {
       await repos.certificates.insert(record);
       await this.deps.auditor.with(repos.audit).record({

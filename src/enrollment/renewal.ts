@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { repositories, type CertificateRecord, type Repositories, type User } from '../storage/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
-import { certificateRecord, personalProfile } from './withdrawal-profile.ts';
+import { certificateRecord, personalProfile } from '../ca/records.ts';
 import { listExpiringUnnotified, markRenewalNotified, pendingReplacements, setReplacesSerial } from './renewal-queries.ts';
 
 const DAY_MS = 86_400_000;

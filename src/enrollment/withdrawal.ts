@@ -6,7 +6,7 @@ import type { AuditEventInput, Repositories } from '../storage/index.ts';
 import { parseWithdrawalIdentifier } from './withdrawal-codes.ts';
 import { csrPublicKey, readCsr, type ReadCsr } from './withdrawal-csr.ts';
 import { withdrawalCandidates, type WithdrawalCandidate } from './withdrawal-lookup.ts';
-import { certificateRecord, collectiveProfile, personalProfile } from './withdrawal-profile.ts';
+import { certificateRecord, collectiveProfile, personalProfile } from '../ca/records.ts';
 
 export interface RedeemInput {
   identifier: string;
