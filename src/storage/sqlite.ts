@@ -75,11 +75,14 @@ export class SqliteDb implements Db {
     const done: string[] = [];
     for (const migration of loadMigrations('sqlite')) {
       if (applied.has(migration.version)) continue;
-      await this.transaction(async (tx) => {
+      // Checked again under the write lock (BEGIN IMMEDIATE): another process may have just applied it.
+      const ran = await this.transaction(async (tx) => {
+        if (await tx.get('SELECT 1 AS done FROM schema_migrations WHERE version = ?', [migration.version])) return false;
         this.#db.exec(migration.sql);
         await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
+        return true;
       });
-      done.push(`${migration.version}_${migration.name}`);
+      if (ran) done.push(`${migration.version}_${migration.name}`);
     }
     return done;
   }
