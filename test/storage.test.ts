@@ -448,6 +448,7 @@ describe.each(databaseBackends())('storage on $name', (backend) => {
       await expect(storage.db.run("UPDATE audit_events SET outcome = 'success' WHERE action = ?", ['login'])).rejects.toThrow(/append-only/);
       await expect(storage.db.run('DELETE FROM audit_events WHERE action = ?', ['grant'])).rejects.toThrow(/append-only/);
       await expect(storage.db.run('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+      if (storage.db.dialect === 'postgres') await expect(storage.db.run('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
       const all = await storage.audit.list();
       expect(all).toHaveLength(4);
       expect(all.filter((e) => e.outcome === 'failure')).toHaveLength(1);
