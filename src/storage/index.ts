@@ -17,7 +17,7 @@ import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
 
 export * from './types.ts';
-export type { Db } from './db.ts';
+export type { Db, Param } from './db.ts';
 export type {
   UserRepository,
   EstablishmentRepository,
