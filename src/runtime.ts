@@ -35,6 +35,7 @@ export function serverHosts(config: Config): string[] {
   hosts.add(new URL(config.publicUrl).hostname);
   for (const app of config.applications) hosts.add(app.host);
   hosts.add(config.console.host);
+  if (config.cps.enabled) hosts.add(config.cps.registrationHost);
   return [...hosts];
 }
 

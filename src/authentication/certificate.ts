@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import type { CertificateRecord, Establishment, Storage, User } from '../storage/index.ts';
 import type { DenialReason } from './denials.ts';
+import type { CpsCardInfo, CpsDenial } from '../cps/types.ts';
+import { cpsTrustFor } from '../cps/registry.ts';
+import { resolveCpsCard } from '../cps/resolve.ts';
+import type { CpsTrust } from '../cps/trust.ts';
 
 /** What the TLS layer tells us about the client certificate, without Node types. */
 export interface PresentedCertificate {
@@ -13,17 +17,25 @@ export interface PresentedCertificate {
   authorizationError: string | null;
 }
 
+/**
+ * A CPS card's certificate (IGC-Santé) as the gateway sees it: never stored in `certificates`,
+ * kind 'cps' — so every `kind === 'personal'` check (renewal, admin API, SSO) leaves it out.
+ */
+export type CpsCardRecord = Omit<CertificateRecord, 'kind'> & { kind: 'cps' };
+
 export interface CertificateContext {
-  record: CertificateRecord;
-  /** The account of a personal certificate. */
+  record: CertificateRecord | CpsCardRecord;
+  /** The account of a personal certificate or of a CPS card. */
   owner: User | null;
   /** The establishment of a collective certificate. */
   establishment: Establishment | null;
+  /** Set for a CPS card (then `owner` is its holder). */
+  cps?: CpsCardInfo;
 }
 
 export type CertificateResolution =
   | { ok: true; context: CertificateContext }
-  | { ok: false; reason: DenialReason; fingerprint: string | null; serial: string | null; notAfter?: number };
+  | { ok: false; reason: DenialReason; fingerprint: string | null; serial: string | null; notAfter?: number; cps?: CpsDenial };
 
 export function sha256Hex(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
@@ -37,15 +49,16 @@ function handshakeDenial(error: string | null): DenialReason {
 
 /**
  * Certificate → record (by SHA-256 of the DER) → owner. Runs on every request: revocation
- * recorded by any process, replica or CLI, is seen on the next request.
+ * recorded by any process, replica or CLI, is seen on the next request. A certificate we
+ * did not issue may be a CPS card: see src/cps/resolve.ts (trust registered by startListeners).
  */
-export async function resolveCertificate(presented: PresentedCertificate, storage: Storage, clock: Clock): Promise<CertificateResolution> {
+export async function resolveCertificate(presented: PresentedCertificate, storage: Storage, clock: Clock, cps: CpsTrust | null = cpsTrustFor(storage)): Promise<CertificateResolution> {
   if (!presented.der || presented.der.length === 0) return { ok: false, reason: 'no_certificate', fingerprint: null, serial: null };
   const fingerprint = sha256Hex(presented.der);
   if (!presented.authorized) return { ok: false, reason: handshakeDenial(presented.authorizationError), fingerprint, serial: null };
 
   const record = await storage.certificates.findByFingerprint(fingerprint);
-  if (!record) return { ok: false, reason: 'certificate_unknown', fingerprint, serial: null };
+  if (!record) return (cps && (await resolveCpsCard(presented.der, fingerprint, storage, clock, cps))) || { ok: false, reason: 'certificate_unknown', fingerprint, serial: null };
   const base = { fingerprint, serial: record.serial, notAfter: record.notAfter };
   if (record.status === 'revoked') return { ok: false, reason: 'certificate_revoked', ...base };
   const now = clock.now().getTime();

@@ -77,4 +77,29 @@ export class GatewayAuthenticator {
     await audit('success', null, user.identifier);
     return { ok: true, user };
   }
+
+  /**
+   * A CPS card where the application allows it (`passwordlessCps`): card + PIN already are two
+   * factors, so no password. The account must still be usable; audited like a password login.
+   */
+  async loginWithCard(attempt: Omit<LoginAttempt, 'identifier' | 'password'>): Promise<LoginResult> {
+    const { certificate } = attempt;
+    const user = certificate.owner;
+    if (certificate.record.kind !== 'cps' || !user) throw new Error('loginWithCard needs a recognised CPS card');
+    const denial = accountDenial(user);
+    await this.auditor.record({
+      action: 'gateway.login',
+      outcome: denial ? 'failure' : 'success',
+      reason: denial,
+      actor: user.identifier,
+      subject: user.identifier,
+      ip: attempt.ip,
+      certificateSerial: certificate.record.serial,
+      applicationId: attempt.applicationId,
+      details: { certificateKind: 'cps', method: 'cps-card', nationalId: certificate.cps?.nationalId ?? null },
+    });
+    if (denial) return { ok: false, reason: denial, user };
+    await this.regulator.registerSuccess(user, attempt.ip);
+    return { ok: true, user };
+  }
 }

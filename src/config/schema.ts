@@ -28,8 +28,62 @@ export const applicationSchema = z
     host: hostname,
     upstream: z.url({ protocol: /^https?$/ }),
     headers: headerNames,
+    /** A CPS card (IGC-Santé certificate on a smart card, unlocked by its PIN) opens this application without the password. */
+    passwordlessCps: z.boolean().default(false),
+    /**
+     * Legacy identifiers (src/legacy): how the application's existing accounts are checked on
+     * first use — `directory` (accounts imported with `passerelle legacy import`) or `http`
+     * (credentials POSTed to the application's own endpoint). `cutOver: true` ends the
+     * migration period for the whole application (the console can also do it).
+     */
+    legacy: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('directory'), cutOver: z.boolean().default(false) }).strict(),
+        z
+          .object({
+            mode: z.literal('http'),
+            cutOver: z.boolean().default(false),
+            url: z.url({ protocol: /^https?$/ }),
+            usernameField: z.string().min(1).max(100).default('username'),
+            passwordField: z.string().min(1).max(100).default('password'),
+            encoding: z.enum(['form', 'json']).default('form'),
+            successStatus: z.array(z.number().int().min(200).max(299)).min(1).default([200, 204]),
+            timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
+
+/**
+ * CPS cards: external trust anchors shaped like IGC-Santé. `anchors` lists the roots AND the
+ * CAs that issue the cards (a card is recognised by its direct issuer); each entry is a PEM
+ * file path or inline PEM. `crlFiles` are those CAs' CRLs (DER or PEM), reloaded on change.
+ */
+const cpsSchema = z
+  .object({
+    enabled: z.boolean(),
+    anchors: z.array(z.string().min(1)),
+    crlFiles: z.array(z.string().min(1)),
+    /** On the gateway listener: reads the card and sends its holder to the public registration form, prefilled. */
+    registrationHost: hostname,
+    /** Lifetime of the prefill token carried from the registration host to /inscription. */
+    prefillTtlSeconds: z.number().int().min(30).max(3600),
+  })
+  .strict();
+
+/** Console actions the four-eyes rule can apply to (src/console/actions.ts runs them). */
+export const FOUR_EYES_ACTIONS = [
+  'registration.approve',
+  'registration.reject',
+  'certificate-request.approve',
+  'certificate-request.reject',
+  'certificate-request.new-code',
+  'access-request.approve',
+  'access-request.reject',
+] as const;
+export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 
 export const configSchema = z
   .object({
@@ -93,9 +147,20 @@ export const configSchema = z
       .strict(),
     renewal: z.object({ noticeDays: z.number().int().min(1).max(365) }).strict(),
     mail: z.object({ maxAttempts: z.number().int().min(1).max(50), pollSeconds: z.number().min(0.05).max(3600) }).strict(),
-    console: z.object({ host: hostname }).strict(),
+    console: z
+      .object({
+        host: hostname,
+        /** Every coordinator must enrol a TOTP second factor before using the console. */
+        requireTotp: z.boolean(),
+        /** Key material for the TOTP secrets at rest; null: derived from session.secret (rotating it then means re-enrolling). */
+        totpEncryptionKey: z.string().min(32, 'must be at least 32 characters').nullable(),
+        /** Actions that a second, different coordinator must confirm before they run. */
+        fourEyes: z.object({ enabled: z.boolean(), actions: z.array(z.enum(FOUR_EYES_ACTIONS)) }).strict(),
+      })
+      .strict(),
     assertion: z.object({ ttlSeconds: z.number().int().min(5).max(60) }).strict(),
     applications: z.array(applicationSchema),
+    cps: cpsSchema,
     demo: z.object({ enabled: z.boolean(), port }).strict(),
   })
   .strict()
@@ -123,6 +188,14 @@ export function crossFieldProblems(tree: Record<string, unknown>): string[] {
     if (a.id === 'console') problems.push(`applications.${index}.id: "console" is reserved for the coordination console`);
     if (consoleHost !== undefined && a.host === consoleHost) problems.push(`applications.${index}.host: ${JSON.stringify(a.host)} is the console host`);
   });
+  // The CPS registration host is served by Passerelle itself on the gateway listener.
+  const cps = (tree.cps ?? {}) as Record<string, unknown>;
+  if (cps.enabled === true && cps.registrationHost !== undefined) {
+    if (cps.registrationHost === consoleHost) problems.push(`cps.registrationHost: ${JSON.stringify(cps.registrationHost)} is the console host`);
+    apps.forEach((app, index) => {
+      if ((app as Record<string, unknown> | null)?.host === cps.registrationHost) problems.push(`applications.${index}.host: ${JSON.stringify(cps.registrationHost)} is the CPS registration host`);
+    });
+  }
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;
     const session = (tree.session ?? {}) as Record<string, unknown>;
@@ -135,3 +208,4 @@ export function crossFieldProblems(tree: Record<string, unknown>): string[] {
 export type Config = z.infer<typeof configSchema>;
 export type ApplicationConfig = z.infer<typeof applicationSchema>;
 export type HeaderNames = ApplicationConfig['headers'];
+export type CpsConfig = Config['cps'];

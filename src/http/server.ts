@@ -1,11 +1,14 @@
 import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime.ts';
 import type { HttpDeps } from './deps.ts';
 import { createGateway } from './gateway/app.ts';
 import { createPublicApp } from './public/app.ts';
 import { createConsoleApp } from './console/app.ts';
-import { requestHost } from './context.ts';
+import { clientIp, presentedCertificate, requestHost } from './context.ts';
+import { CpsTrust, prefillKey, registerCpsTrust, registrationEntry, unregisterCpsTrust } from '../cps/index.ts';
 
 export interface Listeners {
   publicPort: number;
@@ -38,21 +41,27 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   const tls = { key: pki.server.keyPem, cert: pki.server.chainPem, minVersion: 'TLSv1.2' as const };
 
   const deps: HttpDeps = { runtime, ...options };
+  // CPS cards: the gateway also trusts the configured IGC-Santé-shaped CAs; resolveCertificate finds the trust by storage.
+  const cps = config.cps.enabled ? await CpsTrust.open(config.cps) : null;
+  if (cps) registerCpsTrust(runtime.storage, cps);
+  const cpsRegistration = cps ? cpsRegistrationHandler(runtime, cps, prefillKey(options.sessionSecret)) : null;
   const publicServer = https.createServer(tls, createPublicApp(deps));
   const gateway = createGateway(deps);
   const consoleApp = createConsoleApp(deps);
   const gatewayServer = https.createServer(
     {
       ...tls,
-      ca: pki.trustPem,
+      ca: cps ? [pki.trustPem, ...cps.anchorPems] : pki.trustPem,
       requestCert: true,
       // The page explains a missing or bad certificate; a TLS alert would not.
       rejectUnauthorized: false,
     },
     // The console host is served on the gateway listener (it needs the coordinator's certificate).
     (req, res) => {
+      const host = requestHost(req);
       // On the console host, /api/ is the admin API (token + certificate); pages go through the gateway pipeline.
-      if (requestHost(req) === config.console.host && req.url?.startsWith('/api/')) consoleApp(req, res);
+      if (host === config.console.host && req.url?.startsWith('/api/')) consoleApp(req, res);
+      else if (cpsRegistration && host === config.cps.registrationHost) cpsRegistration(req, res);
       else gateway.app(req, res);
     },
   );
@@ -70,7 +79,13 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
     gatewayPort = await listen(gatewayServer, config.listeners.gateway.port, config.listeners.gateway.host);
   } catch (error) {
     await closeServer(publicServer);
+    closeCps();
     throw error;
+  }
+  function closeCps(): void {
+    if (!cps) return;
+    unregisterCpsTrust(runtime.storage, cps);
+    cps.close();
   }
   return {
     publicPort,
@@ -78,6 +93,36 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
     async close() {
       gateway.close();
       await Promise.all([closeServer(publicServer), closeServer(gatewayServer)]);
+      closeCps();
     },
+  };
+}
+
+/**
+ * `cps.registrationHost` on the gateway listener: reads the CPS card the browser presents and
+ * redirects to the public /inscription, prefilled (see src/cps/registration.ts). No page, no
+ * session, no cookie: a GET in, a 303 out.
+ */
+function cpsRegistrationHandler(runtime: Runtime, trust: CpsTrust, key: Uint8Array): (req: IncomingMessage, res: ServerResponse) => void {
+  const { config } = runtime;
+  return (req, res) => {
+    const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method_not_allowed' }));
+      return;
+    }
+    void (async () => {
+      const entry = await registrationEntry(presentedCertificate(req.socket as TLSSocket), clientIp(req), {
+        trust,
+        clock: runtime.clock,
+        publicUrl: config.publicUrl,
+        key,
+        ttlSeconds: config.cps.prefillTtlSeconds,
+      });
+      await runtime.auditor.record(entry.audit);
+      res.writeHead(303, { ...headers, location: entry.location }).end();
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(503, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unavailable' }));
+    });
   };
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../../config/index.ts';
 import { DENIAL_STATUS, type DenialReason } from '../../authentication/denials.ts';
+import type { CpsDenial } from '../../cps/types.ts';
 import { DeniedPage } from '../pages/index.ts';
 import { sendJson, sendPage, wantsHtml } from '../respond.ts';
 
@@ -9,6 +10,8 @@ export interface DenialDetails {
   applicationName?: string;
   serial?: string;
   expiredOn?: string;
+  /** A CPS card that opens nothing: the page says why and what to do. */
+  cps?: CpsDenial | undefined;
 }
 
 /** The explanatory page (or JSON with a stable code) for a refused request. */
@@ -21,6 +24,6 @@ export function sendDenial(req: Request, res: Response, config: Config, reason: 
   sendPage(
     res,
     status,
-    DeniedPage({ lang: res.locals.lang, reason, status, supportContact: config.support.contact, publicUrl: config.publicUrl, details }),
+    DeniedPage({ lang: res.locals.lang, reason, status, supportContact: config.support.contact, publicUrl: config.publicUrl, registrationUrl: new URL('/inscription', config.publicUrl).toString(), details }),
   );
 }

@@ -3,7 +3,7 @@ import type { ApplicationConfig, Config } from '../../config/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Storage, User } from '../../storage/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
-import { applyIdentityHeaders, signAssertion, type Identity, type SigningKey } from '../../identity/index.ts';
+import { applyIdentityHeaders, signAssertion, type AuthMethod, type Identity, type SigningKey } from '../../identity/index.ts';
 import { clientIp, requestHost } from '../context.ts';
 
 export interface IdentityDeps {
@@ -13,6 +13,8 @@ export interface IdentityDeps {
   signingKey: SigningKey;
 }
 
+const AUTH_METHOD = { personal: 'personal-certificate', collective: 'collective-certificate', cps: 'cps-card' } as const satisfies Record<CertificateContext['record']['kind'], AuthMethod>;
+
 async function buildIdentity(storage: Storage, user: User, certificate: CertificateContext): Promise<Identity> {
   const establishment = certificate.establishment ?? (user.establishmentId ? await storage.establishments.findById(user.establishmentId) : undefined);
   return {
@@ -20,7 +22,7 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
     identifier: user.identifier,
     displayName: `${user.givenName} ${user.familyName}`,
     email: user.email,
-    authMethod: certificate.record.kind === 'collective' ? 'collective-certificate' : 'personal-certificate',
+    authMethod: AUTH_METHOD[certificate.record.kind],
     certificateSerial: certificate.record.serial,
     certificateSha256: certificate.record.fingerprintSha256,
     establishmentId: establishment?.id ?? null,

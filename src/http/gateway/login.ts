@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Runtime } from '../../runtime.ts';
+import type { User } from '../../storage/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { accountDenial } from '../../authentication/certificate.ts';
 import type { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
@@ -31,6 +32,7 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
       application: { name: res.locals.application.name },
       mode: personal ? 'personal' : 'collective',
       identifier: personal ? certificate.owner?.identifier : extra.identifier,
+      cpsCard: certificate.record.kind === 'cps',
       csrfToken: csrfToken(req.session, runtime.random),
       action: LOGIN_PATH,
       next: safeNext(req.method === 'GET' ? req.query.next : (req.body as Record<string, unknown>).next),
@@ -51,12 +53,20 @@ function save(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
 }
 
+/** Opens the session bound to the certificate's fingerprint; a fresh id at login, so a planted pre-login cookie is worth nothing. */
+async function openBoundSession(runtime: Runtime, req: Request, user: User, certificate: CertificateContext): Promise<void> {
+  await regenerate(req);
+  const now = runtime.clock.now().getTime();
+  req.session.auth = { userId: user.id, identifier: user.identifier, fingerprint: certificate.record.fingerprintSha256, authenticatedAt: now, lastSeenAt: now };
+  await save(req);
+}
+
 /** The login form on every application host, and logout. */
 export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticator): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
 
-  router.get(LOGIN_PATH, (req, res) => {
+  router.get(LOGIN_PATH, async (req, res) => {
     if (res.locals.auth) {
       res.redirect(303, safeNext(req.query.next));
       return;
@@ -65,6 +75,17 @@ export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticato
     const denial = owner ? accountDenial(owner) : null;
     if (owner && denial) {
       sendDenial(req, res, runtime.config, denial, { identifier: owner.identifier, applicationName: res.locals.application.name });
+      return;
+    }
+    // A CPS card on an application that allows it: no password (card + PIN are two factors).
+    if (res.locals.certificate.record.kind === 'cps' && res.locals.application.passwordlessCps) {
+      const result = await authenticator.loginWithCard({ certificate: res.locals.certificate, ip: clientIp(req), applicationId: res.locals.application.id });
+      if (!result.ok) {
+        sendDenial(req, res, runtime.config, result.reason === 'invalid_credentials' ? 'certificate_unknown' : result.reason, { identifier: owner?.identifier, applicationName: res.locals.application.name });
+        return;
+      }
+      await openBoundSession(runtime, req, result.user, res.locals.certificate);
+      res.redirect(303, safeNext(req.query.next));
       return;
     }
     renderLogin(runtime, req, res, 200, req.query.expired === '1' ? 'session_expired' : null);
@@ -88,11 +109,7 @@ export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticato
       }
       return;
     }
-    // A fresh session id at login: a planted pre-login cookie is worth nothing.
-    await regenerate(req);
-    const now = runtime.clock.now().getTime();
-    req.session.auth = { userId: result.user.id, identifier: result.user.identifier, fingerprint: certificate.record.fingerprintSha256, authenticatedAt: now, lastSeenAt: now };
-    await save(req);
+    await openBoundSession(runtime, req, result.user, certificate);
     res.redirect(303, safeNext(body.next));
   });
 

@@ -39,10 +39,10 @@ export function requireCertificate(runtime: Runtime): RequestHandler {
       ip: clientIp(req),
       certificateSerial: resolution.serial,
       applicationId: res.locals.application.id,
-      details: resolution.fingerprint ? { fingerprint: resolution.fingerprint } : null,
+      details: resolution.fingerprint ? { fingerprint: resolution.fingerprint, ...(resolution.cps ? { cps: resolution.cps } : {}) } : null,
     });
     const expiredOn = resolution.notAfter ? new Date(resolution.notAfter).toISOString().slice(0, 10) : undefined;
-    sendDenial(req, res, runtime.config, resolution.reason, { serial: resolution.serial ?? undefined, expiredOn });
+    sendDenial(req, res, runtime.config, resolution.reason, { serial: resolution.serial ?? undefined, expiredOn, cps: resolution.cps });
   };
 }
 

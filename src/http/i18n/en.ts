@@ -30,6 +30,7 @@ const base = {
   'login.title': 'Sign in to {application}',
   'login.intro.personal':
     'Your personal certificate identifies you as {identifier}. Enter your password to access {application}.',
+  'login.intro.cps': 'Your CPS card identifies you as {identifier}. Enter your password to access {application}.',
   'login.intro.collective':
     'This shared workstation uses a collective certificate. Enter your own identifier and password.',
   'login.establishment': 'Establishment: {name}',
@@ -50,6 +51,7 @@ const base = {
   'denied.details': 'Details',
   'denied.detail.identifier': 'Identifier',
   'denied.detail.application': 'Application',
+  'denied.detail.nationalId': 'National identifier (CPS card)',
   'denied.detail.serial': 'Certificate serial number',
   'denied.detail.expiredOn': 'Expiry date',
   'denied.help': 'Need help? Contact {support}.',
@@ -100,6 +102,14 @@ const base = {
     'This certificate is not linked to any account or workstation registered on the platform.',
   'denied.certificate_unknown.step1': 'Contact the coordination cell ({support}) and give them the serial number below.',
   'denied.certificate_unknown.step2': 'To get a certificate, register on the portal: {portal}',
+  'denied.cps.unknown_holder':
+    'Your CPS card is recognised, but no account carries its RPPS or ADELI number. No account yet? Register: {registration} (your card can prefill the form). Already have one? Your RPPS or ADELI number must be on it: ask the coordination cell ({support}) to add it.',
+  'denied.cps.ambiguous_holder':
+    'Your CPS card is recognised, but several accounts carry its RPPS or ADELI number. The coordination cell ({support}) must keep only one.',
+  'denied.cps.no_national_id':
+    'This certificate comes from a recognised CPS authority but carries no readable national identifier (8 followed by the RPPS, or 0 followed by the ADELI number). Use the CPS card itself, or contact the coordination cell ({support}).',
+  'denied.cps.crl_stale':
+    'The list of revoked CPS cards is out of date on the platform: as a precaution, CPS cards are refused. Try again later and tell the coordination cell ({support}).',
 
   'denied.account_locked.title': 'Account locked',
   'denied.account_locked.lead': 'After {max} failed sign-in attempts, your account was locked for your security.',

@@ -24,6 +24,7 @@ const base = {
   'login.title': 'Connexion à {application}',
   'login.intro.personal':
     'Votre certificat personnel vous identifie comme {identifier}. Saisissez votre mot de passe pour accéder à {application}.',
+  'login.intro.cps': 'Votre carte CPS vous identifie comme {identifier}. Saisissez votre mot de passe pour accéder à {application}.',
   'login.intro.collective':
     'Ce poste partagé utilise un certificat collectif. Saisissez votre identifiant et votre mot de passe personnels.',
   'login.establishment': 'Établissement : {name}',
@@ -46,6 +47,7 @@ const base = {
   'denied.details': 'Détails',
   'denied.detail.identifier': 'Identifiant',
   'denied.detail.application': 'Application',
+  'denied.detail.nationalId': 'Identifiant national (carte CPS)',
   'denied.detail.serial': 'Numéro de série du certificat',
   'denied.detail.expiredOn': 'Date d’expiration',
   'denied.help': 'Besoin d’aide ? Contactez {support}.',
@@ -100,6 +102,14 @@ const base = {
   'denied.certificate_unknown.step1':
     'Contactez la cellule de coordination ({support}) en lui indiquant le numéro de série ci-dessous.',
   'denied.certificate_unknown.step2': 'Pour obtenir un certificat, inscrivez-vous sur l’espace professionnel : {portal}',
+  'denied.cps.unknown_holder':
+    'Votre carte CPS est reconnue, mais aucun compte ne porte son numéro RPPS ou ADELI. Pas encore de compte ? Inscrivez-vous : {registration} (votre carte peut préremplir le formulaire). Déjà un compte ? Votre numéro RPPS ou ADELI doit y figurer : demandez à la cellule de coordination ({support}) de l’ajouter.',
+  'denied.cps.ambiguous_holder':
+    'Votre carte CPS est reconnue, mais plusieurs comptes portent son numéro RPPS ou ADELI. La cellule de coordination ({support}) doit n’en garder qu’un.',
+  'denied.cps.no_national_id':
+    'Ce certificat vient d’une autorité CPS reconnue, mais ne porte pas d’identifiant national lisible (8 suivi du RPPS, ou 0 suivi du numéro ADELI). Utilisez la carte CPS elle-même, ou contactez la cellule de coordination ({support}).',
+  'denied.cps.crl_stale':
+    'La liste des cartes CPS révoquées n’est plus à jour sur la plateforme : par précaution, les cartes CPS sont refusées. Réessayez plus tard et prévenez la cellule de coordination ({support}).',
 
   'denied.account_locked.title': 'Compte verrouillé',
   'denied.account_locked.lead':

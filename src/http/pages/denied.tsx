@@ -64,6 +64,8 @@ export interface DenialDetails {
   expiredOn?: string | undefined;
   /** Lockout threshold from configuration (`lockout.maxFailures`); 5 when absent. */
   maxFailures?: number | undefined;
+  /** A CPS card that opens nothing (src/cps/types.ts CpsDenial). */
+  cps?: { nationalId: string | null; problem: 'no_national_id' | 'unknown_holder' | 'ambiguous_holder' | 'crl_stale' | null } | undefined;
 }
 
 export interface DeniedPageProps extends PageProps {
@@ -71,6 +73,8 @@ export interface DeniedPageProps extends PageProps {
   status: number;
   supportContact: string;
   publicUrl: string;
+  /** The public registration form (where a CPS card can prefill it). */
+  registrationUrl?: string | undefined;
   details?: DenialDetails | undefined;
 }
 
@@ -79,6 +83,7 @@ function DetailList({ lang, details }: { lang: Lang; details: DenialDetails }) {
     ['denied.detail.identifier', details.identifier],
     ['denied.detail.application', details.applicationName],
     ['denied.detail.serial', details.serial],
+    ['denied.detail.nationalId', details.cps?.nationalId ?? undefined],
     ['denied.detail.expiredOn', details.expiredOn],
   ];
   const shown = rows.filter((row): row is [MessageKey, string] => Boolean(row[1]));
@@ -98,17 +103,29 @@ function DetailList({ lang, details }: { lang: Lang; details: DenialDetails }) {
   );
 }
 
+/** What a CPS card holder should know, when the card itself is the problem. */
+function CpsHint({ lang, problem, slots }: { lang: Lang; problem: NonNullable<DenialDetails['cps']>['problem']; slots: Record<string, ComponentChild> }) {
+  if (!problem) return null;
+  return (
+    <p class="alert" data-cps-hint={problem}>
+      {tRich(lang, `denied.cps.${problem}`, slots)}
+    </p>
+  );
+}
+
 /** Why the gateway refused, and what the person can do about it (journeys 8 and 11). */
-export function DeniedPage({ lang, assetBase, reason, status, supportContact, publicUrl, details = {} }: DeniedPageProps) {
+export function DeniedPage({ lang, assetBase, reason, status, supportContact, publicUrl, registrationUrl, details = {} }: DeniedPageProps) {
   const application = details.applicationName ?? t(lang, 'denied.thisApplication');
   const slots: Record<string, ComponentChild> = {
     portal: <a href={safeUrl(publicUrl)}>{publicUrl}</a>,
     support: <SupportContact contact={supportContact} />,
     application,
+    registration: <a href={safeUrl(registrationUrl ?? publicUrl)}>{registrationUrl ?? publicUrl}</a>,
   };
   return (
     <Layout lang={lang} assetBase={assetBase} title={t(lang, `denied.${reason}.title`)} page="denied" errorCode={reason}>
       <p class="lead">{t(lang, `denied.${reason}.lead`, { application, max: details.maxFailures ?? 5 })}</p>
+      {details.cps && <CpsHint lang={lang} problem={details.cps.problem} slots={slots} />}
       <section aria-labelledby="next-title">
         <h2 id="next-title">{t(lang, 'denied.whatNext')}</h2>
         <ol class="steps">

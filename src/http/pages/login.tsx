@@ -13,6 +13,8 @@ export interface LoginPageProps extends PageProps {
   mode: 'personal' | 'collective';
   /** personal: shown, read-only; collective: prefill after a failed attempt. */
   identifier?: string | undefined;
+  /** personal mode with a CPS card rather than a platform certificate: the intro says so. */
+  cpsCard?: boolean | undefined;
   csrfToken: string;
   action: string;
   next: string;
@@ -66,7 +68,7 @@ export function LoginPage(props: LoginPageProps) {
     <Layout lang={lang} assetBase={props.assetBase} title={t(lang, 'login.title', { application: application.name })} page="login">
       <p class="lead">
         {personal
-          ? tRich(lang, 'login.intro.personal', {
+          ? tRich(lang, props.cpsCard ? 'login.intro.cps' : 'login.intro.personal', {
               identifier: <strong class="identifier">{identifier}</strong>,
               application: application.name,
             })

@@ -4,7 +4,10 @@ import { sendPage } from '../respond.ts';
 import { clientIp } from '../context.ts';
 import { EmailConfirmPage, ForgotPasswordPage, PortalLoginPage, RegistrationDonePage, RegistrationPage, TermsPage, type PortalLoginError } from '../pages/portal/index.ts';
 import { submitRegistration } from '../../portal/registration.ts';
+import { openPrefill, prefillKey } from '../../cps/prefill.ts';
+import { CARD_READ_FAILURES, registrationHostUrl } from '../../cps/registration.ts';
 import { PortalLogin } from '../../portal/login.ts';
+import { LegacyPortalWelcomePage } from '../pages/legacy/portal.tsx';
 import { forgotPassword } from '../../portal/forgot-password.ts';
 import { confirmEmailChange, inspectEmailChange } from '../../portal/account.ts';
 import type { FieldError } from '../../portal/fields.ts';
@@ -19,6 +22,9 @@ const LOGIN_STATUS: Record<PortalLoginError, number> = {
   provisional_expired: 403,
   session_expired: 200,
   rate_limited: 429,
+  legacy_cut_over: 403,
+  legacy_locked: 403,
+  legacy_unavailable: 503,
 };
 
 /** Pages anyone may open: registration, sign-in, forgot password, terms, e-mail confirmation. */
@@ -30,13 +36,21 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
   const login = new PortalLogin(runtime);
 
   // Registration (journey 1)
-  async function renderRegistration(req: Request, res: Response, status: number, values: Record<string, string> = {}, errors: FieldError[] = []) {
+  const cpsReadUrl = config.cps.enabled ? registrationHostUrl(config.cps.registrationHost, config.listeners.gateway.port) : null;
+  async function renderRegistration(req: Request, res: Response, status: number, values: Record<string, string> = {}, errors: FieldError[] = [], cpsOutcome: 'prefilled' | (typeof CARD_READ_FAILURES)[number] | null = null) {
     const establishments = (await runtime.storage.establishments.list()).map((e) => ({ id: e.id, name: e.name }));
     const applications = config.applications.map((a) => ({ id: a.id, name: a.name }));
     const { csrf: _csrf, ...kept } = values;
-    sendPage(res, status, RegistrationPage({ ...pageProps(deps, req, res), establishments, applications, values: kept, errors }));
+    const cps = cpsReadUrl ? { readUrl: cpsReadUrl, outcome: cpsOutcome } : null;
+    sendPage(res, status, RegistrationPage({ ...pageProps(deps, req, res), establishments, applications, values: kept, errors, cps }));
   }
-  router.get('/inscription', (req, res) => renderRegistration(req, res, 200));
+  // `?cps=` carries what a CPS card read on cps.registrationHost fills in (src/cps/registration.ts).
+  const cpsKey = prefillKey(deps.sessionSecret);
+  router.get('/inscription', async (req, res) => {
+    const prefill = await openPrefill(req.query.cps, cpsKey, runtime.clock);
+    const failure = CARD_READ_FAILURES.find((f) => f === req.query.carte) ?? null;
+    await renderRegistration(req, res, 200, prefill ? { givenName: prefill.givenName, familyName: prefill.familyName, rpps: prefill.rpps } : {}, [], prefill ? 'prefilled' : failure);
+  });
   router.post('/inscription', csrf, async (req, res) => {
     const verdict = await limits.registration(clientIp(req));
     if (!verdict.allowed) return sendRateLimited(deps, req, res, verdict.retryAfterSeconds, '/inscription');
@@ -50,7 +64,7 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
   router.get('/conditions', (req, res) => sendPage(res, 200, TermsPage({ ...pageProps(deps, req, res), supportContact: config.support.contact, maxFailures: config.lockout.maxFailures, idleMinutes: config.session.idleTimeoutMinutes })));
 
   // Sign-in
-  function renderLogin(req: Request, res: Response, error: PortalLoginError | null, extra: { identifier?: string; next?: string; loggedOut?: boolean } = {}) {
+  function renderLogin(req: Request, res: Response, error: PortalLoginError | null, extra: { identifier?: string; next?: string; loggedOut?: boolean; legacy?: { applicationName: string; identifier: string | null } } = {}) {
     const next = extra.next ?? safeNext(req.query.next);
     sendPage(
       res,
@@ -72,12 +86,20 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
     const result = await login.login(identifier, (form.password ?? '').slice(0, 1024), ip);
     if (!result.ok) {
       if (result.reason === 'invalid_credentials') await limits.loginFailed(ip);
-      return renderLogin(req, res, result.reason, { identifier, next });
+      const legacy = result.legacy ? { applicationName: result.legacy.applicationName, identifier: result.reason === 'legacy_cut_over' ? (result.user?.identifier ?? null) : null } : undefined;
+      return renderLogin(req, res, result.reason, { identifier, next, ...(legacy ? { legacy } : {}) });
     }
     // A fresh session id at login: a planted pre-login cookie is worth nothing.
     await regenerate(req);
     const now = runtime.clock.now().getTime();
     req.session.portal = { userId: result.user.id, identifier: result.user.identifier, authenticatedAt: now, lastSeenAt: now };
+    if (result.legacy) {
+      // Signed in with a legacy identifier (migration period): tell them their identifier before going on.
+      res.locals.portalUser = result.user;
+      const props = pageProps(deps, req, res);
+      await saveSession(req);
+      return sendPage(res, 200, LegacyPortalWelcomePage({ ...props, ...result.legacy, identifier: result.user.identifier, next: result.user.status === 'provisional' ? '/premiere-connexion' : next }));
+    }
     await saveSession(req);
     res.redirect(303, result.user.status === 'provisional' ? '/premiere-connexion' : next);
   });

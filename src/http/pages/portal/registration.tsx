@@ -1,6 +1,8 @@
 import { t } from '../../i18n/index.ts';
 import type { FieldError } from '../../../portal/fields.ts';
 import { OTHER_ESTABLISHMENT } from '../../../portal/registration.ts';
+import type { CardReadFailure } from '../../../cps/registration.ts';
+import type { Lang, MessageKey } from '../../i18n/index.ts';
 import { CsrfField, ErrorSummary, PortalLayout, SelectField, TextArea, TextField, errorFor, type PortalPageProps } from './shell.tsx';
 
 export interface RegistrationPageProps extends PortalPageProps {
@@ -9,6 +11,40 @@ export interface RegistrationPageProps extends PortalPageProps {
   applications: Array<{ id: string; name: string }>;
   values?: Record<string, string>;
   errors?: FieldError[];
+  /** CPS cards enabled: where the card is read, and what the last read gave. */
+  cps?: { readUrl: string; outcome: 'prefilled' | CardReadFailure | null } | null;
+}
+
+const CARD_READ_MESSAGES: Record<CardReadFailure, MessageKey> = {
+  absente: 'portal.register.cps.absent',
+  'non-reconnue': 'portal.register.cps.untrusted',
+  'non-cps': 'portal.register.cps.notCps',
+  expiree: 'portal.register.cps.expired',
+  revoquee: 'portal.register.cps.revoked',
+  'sans-identifiant': 'portal.register.cps.noNationalId',
+};
+
+/** "Read my CPS card" (on the gateway's registration host), and the outcome of the last read. */
+function CpsPrefill({ lang, readUrl, outcome }: { lang: Lang; readUrl: string; outcome: 'prefilled' | CardReadFailure | null }) {
+  return (
+    <section class="cps-prefill" aria-labelledby="cps-title">
+      <h2 id="cps-title">{t(lang, 'portal.register.cps.title')}</h2>
+      {outcome === 'prefilled' && (
+        <div class="alert alert-success" role="status">
+          <p>{t(lang, 'portal.register.cps.prefilled')}</p>
+        </div>
+      )}
+      {outcome && outcome !== 'prefilled' && (
+        <div class="alert" role="status" data-cps-outcome={outcome}>
+          <p>{t(lang, CARD_READ_MESSAGES[outcome])}</p>
+        </div>
+      )}
+      <p>
+        <a href={readUrl}>{t(lang, 'portal.register.cps.read')}</a>
+      </p>
+      <p class="field-hint">{t(lang, 'portal.register.cps.readHint')}</p>
+    </section>
+  );
 }
 
 /** Journey 1: the public registration form. Nothing exists until the cell approves. */
@@ -29,6 +65,7 @@ export function RegistrationPage(props: RegistrationPageProps) {
     <PortalLayout lang={lang} title={t(lang, 'portal.register.title')} page="portal-register">
       <p class="lead">{t(lang, 'portal.register.lead')}</p>
       <p>{t(lang, 'portal.register.required')}</p>
+      {props.cps && <CpsPrefill lang={lang} readUrl={props.cps.readUrl} outcome={props.cps.outcome} />}
       <ErrorSummary lang={lang} errors={errors} labels={label} />
       <form class="form" method="post" action="/inscription" noValidate>
         <CsrfField token={props.csrfToken} />
