@@ -91,7 +91,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
   logger.silence(true);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'passerelle-gw-'));
   const databaseUrl = options.databaseUrl ? await freshDatabaseUrl(options.databaseUrl) : null;
-  const [publicPort, upstreamPort] = [await freePort(), await freePort()];
+  const [publicPort, gatewayPort, upstreamPort] = [await freePort(), await freePort(), await freePort()];
   const clock = new ManualClock(Date.now());
   // The CLI run in another process must see the same database as the server: '' means SQLite even when CI sets DATABASE_URL.
   const env: Record<string, string> = { PASSERELLE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '' };
@@ -99,7 +99,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
     env,
     overrides: {
       publicUrl: `https://localhost:${publicPort}`,
-      listeners: { public: { host: '127.0.0.1', port: publicPort }, gateway: { host: '127.0.0.1', port: 0 } },
+      listeners: { public: { host: '127.0.0.1', port: publicPort }, gateway: { host: '127.0.0.1', port: gatewayPort } },
       redis: { url: options.redisUrl ?? null },
       applications: [{ id: 'opendrp', name: 'OpenDRP', host: APP_HOST, upstream: `http://127.0.0.1:${upstreamPort}` }],
       ...options.overrides,

@@ -20,6 +20,7 @@ import { sendJson, sendPage, wantsHtml } from '../respond.ts';
 import { errorHandler } from '../errors.ts';
 import { bindSession, requireAccess, requireCertificate, requireSignedIn, resolveApplication } from './pipeline.ts';
 import { loginRoutes } from './login.ts';
+import { ssoRoutes } from './sso.ts';
 import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
@@ -96,6 +97,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(requireCertificate(runtime));
   app.use(sessionMiddleware);
   app.use(bindSession(runtime, limits));
+  // Portal tiles' single sign-on tickets: needs the certificate and the session, comes before the login form.
+  app.use(ssoRoutes(deps));
   app.use(loginRoutes(runtime, authenticator));
   app.use(requireSignedIn);
   app.use(renewalRoutes(deps));

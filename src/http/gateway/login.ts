@@ -9,6 +9,7 @@ import { clientIp } from '../context.ts';
 import { csrfToken, csrfValid } from '../csrf.ts';
 import { sendPage } from '../respond.ts';
 import { sendDenial } from './deny.ts';
+import { ssoNotice } from './sso.ts';
 
 const LOGIN_PATH = '/.passerelle/login';
 const LOGOUT_PATH = '/.passerelle/logout';
@@ -41,6 +42,8 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
       establishmentName: certificate.establishment?.name ?? null,
       machineLabel: certificate.establishment ? certificate.record.label : null,
       forgotPasswordUrl: new URL('/mot-de-passe-oublie', runtime.config.publicUrl).toString(),
+      // Why a portal tile's single sign-on ticket did not open the session (src/http/gateway/sso.ts).
+      notice: req.method === 'GET' ? ssoNotice(res.locals.lang, req.query.sso) : null,
     }),
   );
 }

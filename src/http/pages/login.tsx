@@ -24,6 +24,8 @@ export interface LoginPageProps extends PageProps {
   machineLabel?: string | null | undefined;
   /** Portal page for journey 11; the link is omitted when absent. */
   forgotPasswordUrl?: string | undefined;
+  /** Why the person is here rather than signed in (e.g. a spent single sign-on ticket); plain text. */
+  notice?: string | null | undefined;
 }
 
 const ERROR_ID = 'login-error';
@@ -75,6 +77,11 @@ export function LoginPage(props: LoginPageProps) {
           : t(lang, 'login.intro.collective')}
       </p>
       <Workstation lang={lang} establishment={props.establishmentName} machine={props.machineLabel} />
+      {props.notice && (
+        <div class="alert alert-info" role="status" id="login-notice">
+          <p>{props.notice}</p>
+        </div>
+      )}
       {error && <LoginAlert lang={lang} error={error} remaining={props.remainingAttempts} />}
       <form class="form" method="post" action={safeUrl(props.action)}>
         <input type="hidden" name={LOGIN_FIELDS.csrf} value={props.csrfToken} />

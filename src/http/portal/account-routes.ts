@@ -10,6 +10,7 @@ import { changePassword, requestEmailChange, setNotifications } from '../../port
 import type { FieldError } from '../../portal/fields.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
 import { endSession, regenerate, requireUser, saveSession } from './session.ts';
+import { gatewayOrigin, sendHomePage } from './sso-routes.ts';
 
 function previousLogin(user: User): { at: number; ip: string | null } | null {
   return user.previousLoginAt ? { at: user.previousLoginAt, ip: user.previousLoginIp } : null;
@@ -29,16 +30,17 @@ export function accountRoutes(deps: HttpDeps): Router {
     if (!user) return sendPage(res, 200, PortalLandingPage({ lang: res.locals.lang }));
     if (user.status === 'provisional') return res.redirect(303, '/premiere-connexion');
     const granted = new Set((await runtime.storage.grants.listByUser(user.id)).filter((g) => g.status === 'granted').map((g) => g.applicationId));
-    sendPage(
+    const applications = config.applications.filter((a) => granted.has(a.id));
+    // Tiles post for a single sign-on ticket and are redirected to the application hosts (src/http/portal/sso-routes.ts).
+    sendHomePage(
       res,
-      200,
       PortalHomePage({
         ...pageProps(deps, req, res),
         givenName: user.givenName,
         previousLogin: previousLogin(user),
-        applications: config.applications.filter((a) => granted.has(a.id)).map((a) => ({ name: a.name, host: a.host })),
-        gatewayPort: config.listeners.gateway.port,
+        applications: applications.map((a) => ({ id: a.id, name: a.name })),
       }),
+      applications.map((a) => gatewayOrigin(a.host, config.listeners.gateway.port)),
     );
   });
 

@@ -6,6 +6,7 @@ import { loadPortalUser, portalSession } from './session.ts';
 import { publicPortalRoutes } from './public-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { requestRoutes } from './request-routes.ts';
+import { ssoPortalRoutes } from './sso-routes.ts';
 
 /**
  * Paths the portal answers (besides `/`). The session middleware is scoped to them so the
@@ -23,5 +24,6 @@ export function portalRoutes(deps: HttpDeps): Router {
   router.use(publicPortalRoutes(deps, limits));
   router.use(accountRoutes(deps));
   router.use(requestRoutes(deps));
+  router.use(ssoPortalRoutes(deps));
   return router;
 }

@@ -1,6 +1,4 @@
 import { t } from '../../i18n/index.ts';
-import { applicationUrl } from '../help.tsx';
-import { safeUrl } from '../rich.tsx';
 import { PortalLayout, formatDate, type PortalPageProps } from './shell.tsx';
 
 /** Anonymous landing: sign in, register, withdraw a certificate, help. */
@@ -34,8 +32,8 @@ export function PortalLandingPage({ lang }: PortalPageProps) {
 export interface PortalHomePageProps extends PortalPageProps {
   givenName: string;
   previousLogin: { at: number; ip: string | null } | null;
-  applications: Array<{ name: string; host: string }>;
-  gatewayPort: number;
+  /** Granted applications; each tile posts to `/applications/:id/ouvrir` (single sign-on ticket). */
+  applications: Array<{ id: string; name: string }>;
 }
 
 /** Signed in: the applications one may use (one click each), and the account sections. */
@@ -53,15 +51,19 @@ export function PortalHomePage(props: PortalHomePageProps) {
         ) : (
           <ul class="tiles">
             {props.applications.map((app) => (
-              <li key={app.host}>
-                <a class="tile" href={safeUrl(applicationUrl(app.host, props.gatewayPort))}>
-                  {app.name}
-                </a>
+              <li key={app.id}>
+                <form method="post" action={`/applications/${encodeURIComponent(app.id)}/ouvrir`}>
+                  <input type="hidden" name="csrf" value={props.csrfToken} />
+                  <button type="submit" class="tile" aria-label={t(lang, 'sso.tiles.open', { application: app.name })} data-application={app.id}>
+                    {app.name}
+                  </button>
+                </form>
               </li>
             ))}
           </ul>
         )}
         <p class="field-hint">{t(lang, 'portal.home.certificateNeeded')}</p>
+        {props.applications.length > 0 && <p class="field-hint">{t(lang, 'sso.tiles.hint')}</p>}
       </section>
       <section aria-labelledby="sections-title">
         <h2 id="sections-title">{t(lang, 'portal.home.manage')}</h2>
