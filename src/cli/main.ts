@@ -227,6 +227,7 @@ program
 
 (await import('./commands/approval.ts')).registerApprovalCommands(program, withRuntime);
 (await import('./commands/tokens.ts')).registerTokenCommands(program, withRuntime);
+(await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

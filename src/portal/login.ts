@@ -1,11 +1,21 @@
 import type { User } from '../storage/index.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { DatabaseLoginRegulator, type LoginRegulator } from '../regulation/lockout.ts';
+import { legacyPortalLogin, type LegacyPortalResult } from '../legacy/index.ts';
 import type { PortalDeps } from './deps.ts';
 
-export type PortalLoginFailure = 'invalid_credentials' | 'account_locked' | 'account_deactivated' | 'provisional_expired';
+export type PortalLoginFailure = 'invalid_credentials' | 'account_locked' | 'account_deactivated' | 'provisional_expired' | 'legacy_cut_over' | 'legacy_locked' | 'legacy_unavailable';
 
-export type PortalLoginResult = { ok: true; user: User } | { ok: false; reason: PortalLoginFailure; user: User | null };
+/** Set when a legacy identifier opened the portal (migration period), or was refused after cut-over. */
+export interface LegacyLogin {
+  applicationId: string;
+  applicationName: string;
+  legacyUsername: string;
+}
+
+export type PortalLoginResult =
+  | { ok: true; user: User; legacy?: LegacyLogin }
+  | { ok: false; reason: PortalLoginFailure; user: User | null; legacy?: LegacyLogin };
 
 /**
  * Identifier (case-insensitive) + password (case-sensitive), with the gateway's lockout rule:
@@ -26,6 +36,9 @@ export class PortalLogin {
       auditor.record({ action: 'portal.login', outcome, reason, actor: subject, subject, ip });
 
     if (!user) {
+      // Until cut-over, a mapped legacy identifier and its password also open the portal (src/legacy/portal.ts).
+      const legacy = await legacyPortalLogin(this.deps, identifierInput, password, ip);
+      if (legacy) return this.#legacyOutcome(legacy, ip);
       // Same argon2 work as a real account, so the answer takes the same time.
       await verifyPassword(undefined, password);
       await audit('failure', 'unknown_identifier', identifier.slice(0, 100) || null);
@@ -53,5 +66,31 @@ export class PortalLogin {
     await this.#regulator.registerSuccess(user, ip);
     await audit('success', null, user.identifier);
     return { ok: true, user };
+  }
+
+  /** The mapped person's account rules apply as for their own identifier; audited as `portal.login` with the legacy details. */
+  async #legacyOutcome(result: LegacyPortalResult, ip: string | null): Promise<PortalLoginResult> {
+    const { auditor, clock } = this.deps;
+    const subject = 'user' in result ? result.user.identifier : null;
+    const legacy = 'application' in result ? { applicationId: result.application.id, applicationName: result.application.name, legacyUsername: 'mapping' in result ? result.mapping.legacyUsername : '' } : undefined;
+    const audit = (outcome: 'success' | 'failure', reason: string | null) =>
+      auditor.record({ action: 'portal.login', outcome, reason, actor: subject, subject, ip, applicationId: legacy?.applicationId ?? null, details: { via: 'legacy', ...(legacy?.legacyUsername ? { legacyUsername: legacy.legacyUsername } : {}) } });
+    if (!result.ok) {
+      await audit('failure', result.reason);
+      return { ok: false, reason: result.reason, user: 'user' in result ? result.user : null, ...(legacy ? { legacy } : {}) };
+    }
+    const { user } = result;
+    if (user.status === 'locked' || user.status === 'deactivated') {
+      const reason = user.status === 'locked' ? 'account_locked' : 'account_deactivated';
+      await audit('failure', reason);
+      return { ok: false, reason, user };
+    }
+    if (user.provisionalExpiresAt !== null && clock.now().getTime() >= user.provisionalExpiresAt) {
+      await audit('failure', 'provisional_expired');
+      return { ok: false, reason: 'provisional_expired', user };
+    }
+    await this.#regulator.registerSuccess(user, ip);
+    await audit('success', null);
+    return { ok: true, user, ...(legacy ? { legacy } : {}) };
   }
 }

@@ -21,6 +21,8 @@ import { errorHandler } from '../errors.ts';
 import { bindSession, requireAccess, requireCertificate, requireSignedIn, resolveApplication } from './pipeline.ts';
 import { loginRoutes } from './login.ts';
 import { ssoRoutes } from './sso.ts';
+import { legacyFirstUse } from './legacy.ts';
+import { firstUseState, hasLegacy } from '../../legacy/index.ts';
 import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
@@ -106,6 +108,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const consoleRouter = consoleUi(deps);
   app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? consoleRouter(req, res, next) : next()));
   app.use(requireAccess(runtime));
+  app.use(legacyFirstUse(deps));
   app.use(proxy);
   app.use(errorHandler as ErrorRequestHandler);
 
@@ -126,6 +129,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (verdict !== 'valid' || !data?.auth) return refuse(401, verdict === 'none' ? 'authentication_required' : verdict);
       const decision = await decideAccess(runtime.storage, resolution.context, data.auth.userId, application.id);
       if (!decision.allowed) return refuse(403, decision.reason);
+      if (hasLegacy(application) && (await firstUseState(runtime, decision.user.id, application)).kind === 'needed') return refuse(403, 'legacy_choice_required');
       await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, decision.user, resolution.context);
       proxies.get(application.id)!.upgrade(req, socket, head);
     })().catch(() => refuse(503, 'unavailable'));

@@ -5,6 +5,7 @@ import type { Storage, User } from '../../storage/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { applyIdentityHeaders, signAssertion, type AuthMethod, type Identity, type SigningKey } from '../../identity/index.ts';
 import { clientIp, requestHost } from '../context.ts';
+import { legacyUsernameFor } from '../../legacy/index.ts';
 
 export interface IdentityDeps {
   config: Config;
@@ -15,7 +16,7 @@ export interface IdentityDeps {
 
 const AUTH_METHOD = { personal: 'personal-certificate', collective: 'collective-certificate', cps: 'cps-card' } as const satisfies Record<CertificateContext['record']['kind'], AuthMethod>;
 
-async function buildIdentity(storage: Storage, user: User, certificate: CertificateContext): Promise<Identity> {
+async function buildIdentity(storage: Storage, user: User, certificate: CertificateContext, app: ApplicationConfig): Promise<Identity> {
   const establishment = certificate.establishment ?? (user.establishmentId ? await storage.establishments.findById(user.establishmentId) : undefined);
   return {
     userId: user.id,
@@ -27,13 +28,13 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
     certificateSha256: certificate.record.fingerprintSha256,
     establishmentId: establishment?.id ?? null,
     establishmentName: establishment?.name ?? null,
-    legacyUsername: null,
+    legacyUsername: await legacyUsernameFor(storage, user.id, app.id),
   };
 }
 
 /** Strips what the client sent in our namespace, then sets the identity and its signed assertion. */
 export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext): Promise<void> {
-  const identity = await buildIdentity(deps.storage, user, certificate);
+  const identity = await buildIdentity(deps.storage, user, certificate, app);
   const assertion = await signAssertion(deps.signingKey, {
     identity,
     issuer: deps.config.publicUrl,

@@ -1,8 +1,9 @@
 import { t } from '../../i18n/index.ts';
 import { SupportContact, tRich } from '../rich.tsx';
 import { Alert, CsrfField, PortalLayout, fieldId, type PortalPageProps } from './shell.tsx';
+import { LegacyPortalLoginMessage, isLegacyPortalError, type LegacyPortalError } from '../legacy/portal.tsx';
 
-export type PortalLoginError = 'invalid_credentials' | 'account_locked' | 'account_deactivated' | 'provisional_expired' | 'session_expired' | 'rate_limited';
+export type PortalLoginError = 'invalid_credentials' | 'account_locked' | 'account_deactivated' | 'provisional_expired' | 'session_expired' | 'rate_limited' | LegacyPortalError;
 
 export interface PortalLoginPageProps extends PortalPageProps {
   csrfToken: string;
@@ -12,6 +13,8 @@ export interface PortalLoginPageProps extends PortalPageProps {
   next?: string;
   supportContact: string;
   lockoutThreshold: number;
+  /** A legacy identifier was refused: which application it belongs to, and the person's identifier after cut-over. */
+  legacy?: { applicationName: string; identifier: string | null } | null;
 }
 
 const ALERT_ID = 'login-alert';
@@ -30,7 +33,11 @@ export function PortalLoginPage(props: PortalLoginPageProps) {
       )}
       {error && (
         <Alert id={ALERT_ID}>
-          <p>{tRich(lang, `portal.login.error.${error}`, { support, forgot: <a href="/mot-de-passe-oublie">{t(lang, 'portal.login.forgotLink')}</a> })}</p>
+          {isLegacyPortalError(error) ? (
+            <LegacyPortalLoginMessage lang={lang} error={error} identifier={props.legacy?.identifier ?? undefined} applicationName={props.legacy?.applicationName} supportContact={props.supportContact} />
+          ) : (
+            <p>{tRich(lang, `portal.login.error.${error}`, { support, forgot: <a href="/mot-de-passe-oublie">{t(lang, 'portal.login.forgotLink')}</a> })}</p>
+          )}
           {invalid && <p>{t(lang, 'portal.login.lockoutWarning', { count: props.lockoutThreshold })}</p>}
         </Alert>
       )}
