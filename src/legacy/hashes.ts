@@ -5,7 +5,7 @@ import { compare as bcryptCompare } from 'bcryptjs';
 
 /**
  * Password hashes of legacy applications, as `passerelle legacy import` accepts them
- * (src/legacy/README.md lists them with examples):
+ * (docs/legacy.md lists them with examples):
  * - bcrypt `$2a$`, `$2b$`, `$2y$` (bcryptjs)
  * - argon2 `$argon2id$`, `$argon2i$`, `$argon2d$` (@node-rs/argon2)
  * - PBKDF2, Django style `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>` (and `pbkdf2_sha1`)
