@@ -11,6 +11,8 @@ export interface Actor {
   /** Who acted: an identifier, `cli:<os user>`, or `system`. */
   name: string;
   ip?: string | null;
+  /** The certificate the action came with (console, admin API), for the audit trail. */
+  certificateSerial?: string | null;
 }
 
 export interface NewUserInput {

@@ -102,6 +102,7 @@ export function approveCertificateRequest(deps: ApprovalDeps, id: string, actor:
         outcome: 'success',
         actor: actor.name,
         ip: actor.ip ?? null,
+        certificateSerial: actor.certificateSerial ?? null,
         subject: holder.subject,
         details: { requestId: id, kind: request.kind, label: request.label, withdrawalIdentifier: documents.withdrawalIdentifier, codeExpiresAt: iso(documents.expiresAt), mailedTo: documents.mailedTo },
       });
@@ -129,6 +130,7 @@ export function reissueWithdrawalCode(deps: ApprovalDeps, id: string, actor: Act
         outcome: 'success',
         actor: actor.name,
         ip: actor.ip ?? null,
+        certificateSerial: actor.certificateSerial ?? null,
         subject: holder.subject,
         details: { requestId: id, kind: request.kind, label: request.label, withdrawalIdentifier: documents.withdrawalIdentifier, codeExpiresAt: iso(documents.expiresAt), mailedTo: documents.mailedTo },
       });
@@ -151,6 +153,7 @@ export function rejectCertificateRequest(deps: ApprovalDeps, id: string, reasonT
         outcome: 'success',
         actor: actor.name,
         ip: actor.ip ?? null,
+        certificateSerial: actor.certificateSerial ?? null,
         subject: holder.subject,
         details: { requestId: id, kind: request.kind, label: request.label, reason },
       });
@@ -186,6 +189,7 @@ export async function createCollectiveRequest(deps: ApprovalDeps, input: { estab
         outcome: 'success',
         actor: actor.name,
         ip: actor.ip ?? null,
+        certificateSerial: actor.certificateSerial ?? null,
         subject: `establishment:${establishment.id}`,
         details: { requestId: id, kind: 'collective', label },
       });

@@ -47,6 +47,7 @@ export async function audited<T>(deps: ApprovalDeps, event: { action: string; ac
         reason: error.code,
         actor: event.actor.name,
         ip: event.actor.ip ?? null,
+        certificateSerial: event.actor.certificateSerial ?? null,
         subject: event.subject,
         details: event.details ?? null,
       });

@@ -125,6 +125,7 @@ export function approveRegistration(deps: ApprovalDeps, id: string, actor: Actor
           outcome: 'success',
           actor: actor.name,
           ip: actor.ip ?? null,
+          certificateSerial: actor.certificateSerial ?? null,
           subject: user.identifier,
           applicationId: application?.id ?? null,
           details: { registrationId: id, userId: user.id, accessRequestId, requestedApplication: registration.requestedApplication },
@@ -148,6 +149,7 @@ export function rejectRegistration(deps: ApprovalDeps, id: string, reasonText: s
         outcome: 'success',
         actor: actor.name,
         ip: actor.ip ?? null,
+        certificateSerial: actor.certificateSerial ?? null,
         subject: `registration:${id}`,
         details: { registrationId: id, email: registration.email, reason },
       });

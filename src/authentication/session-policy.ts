@@ -7,6 +7,11 @@ export interface SessionAuth {
   fingerprint: string;
   authenticatedAt: number;
   lastSeenAt: number;
+  /**
+   * The console's TOTP second factor was passed in this session. Never carried over: a login
+   * writes a fresh `auth` into a regenerated session, so the flag starts unset.
+   */
+  secondFactor?: boolean;
 }
 
 export interface SessionLimits {

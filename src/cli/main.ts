@@ -44,7 +44,7 @@ program
   .description('validate the configuration and print it (secrets masked)')
   .action(() => {
     const config = loadConfig();
-    const masked = { ...config, pki: { ...config.pki, passphrase: config.pki.passphrase ? '***' : null }, session: { ...config.session, secret: config.session.secret ? '***' : null }, database: { url: config.database.url ? config.database.url.replace(/:[^:@/]*@/, ':***@') : null } };
+    const masked = { ...config, pki: { ...config.pki, passphrase: config.pki.passphrase ? '***' : null }, session: { ...config.session, secret: config.session.secret ? '***' : null }, database: { url: config.database.url ? config.database.url.replace(/:[^:@/]*@/, ':***@') : null }, console: { ...config.console, totpEncryptionKey: config.console.totpEncryptionKey ? '***' : null } };
     output().result(masked, ['configuration is valid', JSON.stringify(masked, null, 2)]);
   });
 
@@ -228,6 +228,7 @@ program
 (await import('./commands/approval.ts')).registerApprovalCommands(program, withRuntime);
 (await import('./commands/tokens.ts')).registerTokenCommands(program, withRuntime);
 (await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
+(await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,3 +1,4 @@
+import { refuseIfSecondApprovalNeeded } from '../../console/four-eyes.ts';
 import { Option, type Command } from 'commander';
 import type { Runtime } from '../../runtime.ts';
 import type { Output } from '../output.ts';
@@ -80,6 +81,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('create the account and mail its identifier and provisional password')
     .action(async (id: string) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'registration.approve');
         const r = await approveRegistration(runtime, id, cliActor());
         out.result(r, [`${r.id} approved: account ${r.identifier}`, ...(r.accessRequestId ? [`access request ${r.accessRequestId} opened`] : [])]);
       });
@@ -90,6 +92,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'registration.reject');
         const r = await rejectRegistration(runtime, id, o.reason, cliActor());
         out.result(r, [`${r.id} rejected`]);
       });
@@ -110,6 +113,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('approve: a withdrawal code is mailed in a password-protected PDF, the password in a second mail')
     .action(async (id: string) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
         const r = await approveCertificateRequest(runtime, id, cliActor());
         out.result(r, approvedCertificateLines(r));
       });
@@ -119,6 +123,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.reject');
         const r = await rejectCertificateRequest(runtime, id, o.reason, cliActor());
         out.result(r, [`${r.id} rejected`]);
       });
@@ -128,6 +133,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('issue a new withdrawal code for an approved request (the previous one stops working)')
     .action(async (id: string) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.new-code');
         const r = await reissueWithdrawalCode(runtime, id, cliActor());
         out.result(r, approvedCertificateLines(r));
       });
@@ -140,6 +146,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .option('--approve', 'approve it at once (the code goes to the establishment referent)')
     .action(async (o: { establishment: string; label: string; approve?: boolean }) => {
       await withRuntime(async (runtime, out) => {
+        if (o.approve) refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
         const r = await createCollectiveRequest(runtime, { establishmentId: o.establishment, label: o.label, approve: Boolean(o.approve) }, cliActor());
         out.result(r, [`${r.id} collective request for "${r.label}": ${r.status}`, ...(r.approval ? approvedCertificateLines(r.approval).slice(1) : [])]);
       });
@@ -160,6 +167,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('grant access and tell the person')
     .action(async (id: string) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'access-request.approve');
         const r = await approveAccessRequest(runtime, id, cliActor());
         out.result(r, [`${r.id} granted: ${r.applicationId}`]);
       });
@@ -169,6 +177,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
       await withRuntime(async (runtime, out) => {
+        refuseIfSecondApprovalNeeded(runtime.config, 'access-request.reject');
         const r = await rejectAccessRequest(runtime, id, o.reason, cliActor());
         out.result(r, [`${r.id} rejected`]);
       });

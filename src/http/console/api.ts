@@ -1,3 +1,4 @@
+import { refuseIfSecondApprovalNeeded } from '../../console/four-eyes.ts';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
@@ -20,6 +21,7 @@ import type { HttpDeps } from '../deps.ts';
 import { sendJson } from '../respond.ts';
 import { adminOf, requireCoordinator } from './authenticate.ts';
 import { parseBody, parseQuery, requireJsonBody } from './body.ts';
+import { consoleApi } from './api-console.ts';
 
 const empty = z.object({}).strict();
 const rejection = z.object({ reason: z.string().max(2000).optional() }).strict();
@@ -66,11 +68,13 @@ export function adminApi(deps: HttpDeps): Router {
   get('/registrations/:id', async (req, res) => sendJson(res, 200, await getRegistration(runtime, idOf(req))));
   post('/registrations/:id/approve', async (req, res) => {
     parseBody(empty, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'registration.approve');
     const { id, status, identifier, userId } = await approveRegistration(runtime, idOf(req), adminOf(res).actor);
     sendJson(res, 200, { id, status, identifier, userId });
   });
   post('/registrations/:id/reject', async (req, res) => {
     const { reason } = parseBody(rejection, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'registration.reject');
     sendJson(res, 200, await rejectRegistration(runtime, idOf(req), reason, adminOf(res).actor));
   });
 
@@ -81,19 +85,23 @@ export function adminApi(deps: HttpDeps): Router {
   get('/certificate-requests/:id', async (req, res) => sendJson(res, 200, await getCertificateRequest(runtime, idOf(req))));
   post('/certificate-requests', async (req, res) => {
     const body = parseBody(collective, req);
+    if (body.approve) refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
     const created = await createCollectiveRequest(runtime, { establishmentId: body.establishmentId, label: body.label, approve: body.approve ?? false }, adminOf(res).actor);
     sendJson(res, 201, created);
   });
   post('/certificate-requests/:id/approve', async (req, res) => {
     parseBody(empty, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
     sendJson(res, 200, await approveCertificateRequest(runtime, idOf(req), adminOf(res).actor));
   });
   post('/certificate-requests/:id/reject', async (req, res) => {
     const { reason } = parseBody(rejection, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.reject');
     sendJson(res, 200, await rejectCertificateRequest(runtime, idOf(req), reason, adminOf(res).actor));
   });
   post('/certificate-requests/:id/withdrawal-code', async (req, res) => {
     parseBody(empty, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.new-code');
     sendJson(res, 200, await reissueWithdrawalCode(runtime, idOf(req), adminOf(res).actor));
   });
 
@@ -104,12 +112,15 @@ export function adminApi(deps: HttpDeps): Router {
   get('/access-requests/:id', async (req, res) => sendJson(res, 200, await getAccessRequest(runtime, idOf(req))));
   post('/access-requests/:id/approve', async (req, res) => {
     parseBody(empty, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'access-request.approve');
     sendJson(res, 200, await approveAccessRequest(runtime, idOf(req), adminOf(res).actor));
   });
   post('/access-requests/:id/reject', async (req, res) => {
     const { reason } = parseBody(rejection, req);
+    refuseIfSecondApprovalNeeded(runtime.config, 'access-request.reject');
     sendJson(res, 200, await rejectAccessRequest(runtime, idOf(req), reason, adminOf(res).actor));
   });
 
+  router.use(consoleApi(deps));
   return router;
 }

@@ -81,7 +81,7 @@ export function requireCoordinator(deps: HttpDeps): RequestHandler {
     }
 
     await audit('success', null, owner.identifier, record.serial);
-    res.locals.admin = { user: owner, token, certificateSerial: record.serial, actor: { name: owner.identifier, ip } };
+    res.locals.admin = { user: owner, token, certificateSerial: record.serial, actor: { name: owner.identifier, ip, certificateSerial: record.serial } };
     next();
   };
 }

@@ -103,7 +103,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(ssoRoutes(deps));
   app.use(loginRoutes(runtime, authenticator));
   app.use(requireSignedIn);
-  app.use(renewalRoutes(deps));
+  // Renewal on application hosts only: on the console host it would bypass the console's second factor.
+  const renewal = renewalRoutes(deps);
+  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? next() : renewal(req, res, next)));
   // The console host is served here, not proxied: same certificate, session and lockout rules.
   const consoleRouter = consoleUi(deps);
   app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? consoleRouter(req, res, next) : next()));

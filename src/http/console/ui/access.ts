@@ -1,14 +1,15 @@
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { HttpDeps } from '../../deps.ts';
 import { accountDenial } from '../../../authentication/certificate.ts';
 import { clientIp } from '../../context.ts';
 import { sendDenial } from '../../gateway/deny.ts';
+import { consoleTotp, requireSecondFactor, secondFactorRoutes } from './second-factor.ts';
 
 /**
  * The console opens for an active coordinator signed in with their own PERSONAL certificate
  * (never a shared workstation's). Checked on every request, like application grants.
  */
-export function requireConsoleAccess(deps: HttpDeps): RequestHandler {
+export function requireCoordinatorAccount(deps: HttpDeps): RequestHandler {
   const { runtime } = deps;
   return async (req, res, next) => {
     const { certificate, auth } = res.locals;
@@ -30,4 +31,18 @@ export function requireConsoleAccess(deps: HttpDeps): RequestHandler {
     });
     sendDenial(req, res, runtime.config, denial ?? 'not_coordinator', { identifier: user?.identifier });
   };
+}
+
+/**
+ * Who may use the console: an active coordinator with their own personal certificate, then —
+ * when they have one or the cell requires it — the TOTP second factor, asked before anything
+ * else (its challenge and enrolment pages are the only ones reachable until it is passed).
+ */
+export function requireConsoleAccess(deps: HttpDeps): Router {
+  const totp = consoleTotp(deps);
+  const router = Router();
+  router.use(requireCoordinatorAccount(deps));
+  router.use(secondFactorRoutes(deps, totp));
+  router.use(requireSecondFactor(deps, totp));
+  return router;
 }

@@ -30,6 +30,11 @@ export interface ConsolePageProps {
   csrfToken: string;
   /** A short confirmation after a redirect, announced politely. */
   notice?: string | null;
+  /**
+   * Before the second factor is passed: no navigation (every section would send back here),
+   * only the logout button.
+   */
+  minimal?: boolean;
   children: ComponentChildren;
 }
 
@@ -39,17 +44,24 @@ export function ConsoleLayout(props: ConsolePageProps) {
   return (
     <Layout lang={lang} title={props.title} page={props.page}>
       <nav class="console-nav" aria-label={t(lang, 'console.nav.label')}>
-        <ul>
-          {CONSOLE_NAV.map((item) => (
-            <li key={item.href}>
-              <a href={item.href} aria-current={item.section === props.section ? 'page' : undefined}>
-                {t(lang, item.key)}
-              </a>
-            </li>
-          ))}
-        </ul>
+        {props.minimal ? null : (
+          <ul>
+            {CONSOLE_NAV.map((item) => (
+              <li key={item.href}>
+                <a href={item.href} aria-current={item.section === props.section ? 'page' : undefined}>
+                  {t(lang, item.key)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
         <form class="console-logout" method="post" action="/.passerelle/logout">
           <span>{t(lang, 'console.signedInAs', { identifier: props.coordinator.identifier })}</span>
+          {props.minimal ? null : (
+            <a href="/securite" aria-current={props.section === 'security' ? 'page' : undefined}>
+              {t(lang, 'console.security.link')}
+            </a>
+          )}
           <input type="hidden" name="csrf" value={props.csrfToken} />
           <button class="button button-secondary" type="submit">
             {t(lang, 'console.logout')}

@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express';
+import type { Runtime } from '../../../runtime.ts';
+import type { ConsoleActor } from '../../../console/index.ts';
+import { ForbiddenError } from '../../../shared/errors.ts';
+import { clientIp } from '../../context.ts';
+import { csrfToken, csrfValid } from '../../csrf.ts';
+import { t, type Lang, type MessageKey } from '../../i18n/index.ts';
+
+/** The signed-in coordinator (set by requireConsoleAccess). */
+export function coordinatorOf(res: Response): NonNullable<Response['locals']['user']> {
+  const user = res.locals.user;
+  if (!user) throw new Error('console route without requireConsoleAccess');
+  return user;
+}
+
+/** Who acts, for the domain operations and the audit trail: identifier, IP, certificate. */
+export function actorOf(req: Request, res: Response): ConsoleActor {
+  const user = coordinatorOf(res);
+  return { name: user.identifier, ip: clientIp(req), userId: user.id, certificateSerial: res.locals.certificate.record.serial };
+}
+
+const NOTICES = ['approved', 'rejected', 'code_reissued', 'pending_approval', 'approval_confirmed', 'approval_cancelled', 'totp_disabled'] as const;
+
+function count(value: unknown): number {
+  const n = typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+/** `?ok=<notice>` after a POST → the sentence to show. Unknown notices show nothing. */
+export function noticeOf(lang: Lang, query: Request['query']): string | null {
+  const ok = query.ok;
+  if (ok === 'bulk') return t(lang, 'console.notice.bulk', { done: count(query.done), pending: count(query.pending), failed: count(query.failed) });
+  return typeof ok === 'string' && (NOTICES as readonly string[]).includes(ok) ? t(lang, `console.notice.${ok}` as MessageKey) : null;
+}
+
+/** What every console page needs: language, coordinator, CSRF token for its forms, a notice. */
+export function shellOf(req: Request, res: Response, runtime: Runtime): { lang: Lang; coordinator: { identifier: string }; csrfToken: string; notice: string | null } {
+  const lang = res.locals.lang;
+  return { lang, coordinator: { identifier: coordinatorOf(res).identifier }, csrfToken: csrfToken(req.session, runtime.random), notice: req.method === 'GET' ? noticeOf(lang, req.query) : null };
+}
+
+/** Every console form carries the session's token; without it nothing happens. */
+export function requireCsrf(req: Request): Record<string, unknown> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (!csrfValid(req.session, body.csrf)) throw new ForbiddenError('csrf', 'missing or stale form token: reload the page and try again');
+  return body;
+}
+
+export function text(value: unknown, max = 2000): string {
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+/** Path ids are opaque; anything odd is simply not found. */
+export function idParam(req: Request): string {
+  const id = req.params.id;
+  return typeof id === 'string' ? id.slice(0, 100) : '';
+}
+
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
+}
+
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
+}
