@@ -71,6 +71,8 @@ export class CertificateAuthority {
         actor: actor.name,
         ip: actor.ip ?? null,
         certificateSerial: normalized,
+        // certificateSerial is the revoked one; the coordinator's own certificate goes in details.
+        details: actor.certificateSerial ? { actorCertificateSerial: actor.certificateSerial } : null,
         subject: existing.userId ? ((await repos.users.findById(existing.userId))?.identifier ?? null) : `establishment:${existing.establishmentId}`,
       });
       return (await repos.certificates.findBySerial(normalized))!;

@@ -227,6 +227,7 @@ program
 
 (await import('./commands/approval.ts')).registerApprovalCommands(program, withRuntime);
 (await import('./commands/tokens.ts')).registerTokenCommands(program, withRuntime);
+(await import('./commands/registry.ts')).registerRegistryCommands(program, withRuntime);
 (await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
 (await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
 try {

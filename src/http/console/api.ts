@@ -22,6 +22,9 @@ import { sendJson } from '../respond.ts';
 import { adminOf, requireCoordinator } from './authenticate.ts';
 import { parseBody, parseQuery, requireJsonBody } from './body.ts';
 import { consoleApi } from './api-console.ts';
+import { registryApi } from './api-registry.ts';
+import { peopleApi } from './api-people.ts';
+import { legacyApi } from './api-legacy.ts';
 
 const empty = z.object({}).strict();
 const rejection = z.object({ reason: z.string().max(2000).optional() }).strict();
@@ -122,5 +125,8 @@ export function adminApi(deps: HttpDeps): Router {
   });
 
   router.use(consoleApi(deps));
+  router.use(registryApi(deps));
+  router.use(peopleApi(deps));
+  router.use(legacyApi(deps));
   return router;
 }

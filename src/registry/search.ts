@@ -1,0 +1,13 @@
+/** Lower case, accents and extra spaces removed: "Hôpital  Saint-Éloi" ~ "hopital saint-eloi". */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Every word of the query appears in the text, accents and case aside. */
+export function matchesWords(text: string, query: string): boolean {
+  const haystack = fold(text);
+  return fold(query)
+    .split(' ')
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
+}

@@ -1,0 +1,31 @@
+-- People (issue 4): search keys and invitations.
+--
+-- Search keys: names folded by src/people/fold.ts's table (accents, case, hyphens,
+-- apostrophes) written out as nested replace() — the long lines below are foldSql()'s output,
+-- checked by test/people.test.ts — so SQLite and PostgreSQL hold the same keys whatever the
+-- database locale. Generated columns (STORED, byte-ordered with COLLATE "C"), so every writer of
+-- users stays unaware of them.
+-- Searches are prefix ranges (key >= q AND key < q || U+10FFFF) on byte-ordered keys; the list
+-- is ordered by (search_name, id) and paged by keyset.
+
+ALTER TABLE users ADD COLUMN invited_at BIGINT;
+ALTER TABLE users ADD COLUMN invitation_reminders INTEGER NOT NULL DEFAULT 0;
+
+-- "family given" and "given family", folded.
+ALTER TABLE users ADD COLUMN search_name TEXT COLLATE "C" GENERATED ALWAYS AS (replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(family_name || ' ' || given_name, 'À', 'a'), 'Á', 'a'), 'Â', 'a'), 'Ã', 'a'), 'Ä', 'a'), 'Å', 'a'), 'à', 'a'), 'á', 'a'), 'â', 'a'), 'ã', 'a'), 'ä', 'a'), 'å', 'a'), 'Ç', 'c'), 'ç', 'c'), 'È', 'e'), 'É', 'e'), 'Ê', 'e'), 'Ë', 'e'), 'è', 'e'), 'é', 'e'), 'ê', 'e'), 'ë', 'e'), 'Ì', 'i'), 'Í', 'i'), 'Î', 'i'), 'Ï', 'i'), 'ì', 'i'), 'í', 'i'), 'î', 'i'), 'ï', 'i'), 'Ð', 'd'), 'ð', 'd'), 'Ñ', 'n'), 'ñ', 'n'), 'Ò', 'o'), 'Ó', 'o'), 'Ô', 'o'), 'Õ', 'o'), 'Ö', 'o'), 'Ø', 'o'), 'ò', 'o'), 'ó', 'o'), 'ô', 'o'), 'õ', 'o'), 'ö', 'o'), 'ø', 'o'), 'Ù', 'u'), 'Ú', 'u'), 'Û', 'u'), 'Ü', 'u'), 'ù', 'u'), 'ú', 'u'), 'û', 'u'), 'ü', 'u'), 'Ý', 'y'), 'ý', 'y'), 'ÿ', 'y'), 'Ÿ', 'y'), 'Š', 's'), 'š', 's'), 'Ž', 'z'), 'ž', 'z'), 'Ł', 'l'), 'ł', 'l'), 'Æ', 'ae'), 'æ', 'ae'), 'Ǽ', 'ae'), 'ǽ', 'ae'), 'Œ', 'oe'), 'œ', 'oe'), 'Þ', 'th'), 'þ', 'th'), 'ß', 'ss'), '̀', ''), '́', ''), '̂', ''), '̃', ''), '̈', ''), '̊', ''), '̧', ''), '-', ' '), '''', ' '), '’', ' '), 'A', 'a'), 'B', 'b'), 'C', 'c'), 'D', 'd'), 'E', 'e'), 'F', 'f'), 'G', 'g'), 'H', 'h'), 'I', 'i'), 'J', 'j'), 'K', 'k'), 'L', 'l'), 'M', 'm'), 'N', 'n'), 'O', 'o'), 'P', 'p'), 'Q', 'q'), 'R', 'r'), 'S', 's'), 'T', 't'), 'U', 'u'), 'V', 'v'), 'W', 'w'), 'X', 'x'), 'Y', 'y'), 'Z', 'z')) STORED;
+ALTER TABLE users ADD COLUMN search_given TEXT COLLATE "C" GENERATED ALWAYS AS (replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(given_name || ' ' || family_name, 'À', 'a'), 'Á', 'a'), 'Â', 'a'), 'Ã', 'a'), 'Ä', 'a'), 'Å', 'a'), 'à', 'a'), 'á', 'a'), 'â', 'a'), 'ã', 'a'), 'ä', 'a'), 'å', 'a'), 'Ç', 'c'), 'ç', 'c'), 'È', 'e'), 'É', 'e'), 'Ê', 'e'), 'Ë', 'e'), 'è', 'e'), 'é', 'e'), 'ê', 'e'), 'ë', 'e'), 'Ì', 'i'), 'Í', 'i'), 'Î', 'i'), 'Ï', 'i'), 'ì', 'i'), 'í', 'i'), 'î', 'i'), 'ï', 'i'), 'Ð', 'd'), 'ð', 'd'), 'Ñ', 'n'), 'ñ', 'n'), 'Ò', 'o'), 'Ó', 'o'), 'Ô', 'o'), 'Õ', 'o'), 'Ö', 'o'), 'Ø', 'o'), 'ò', 'o'), 'ó', 'o'), 'ô', 'o'), 'õ', 'o'), 'ö', 'o'), 'ø', 'o'), 'Ù', 'u'), 'Ú', 'u'), 'Û', 'u'), 'Ü', 'u'), 'ù', 'u'), 'ú', 'u'), 'û', 'u'), 'ü', 'u'), 'Ý', 'y'), 'ý', 'y'), 'ÿ', 'y'), 'Ÿ', 'y'), 'Š', 's'), 'š', 's'), 'Ž', 'z'), 'ž', 'z'), 'Ł', 'l'), 'ł', 'l'), 'Æ', 'ae'), 'æ', 'ae'), 'Ǽ', 'ae'), 'ǽ', 'ae'), 'Œ', 'oe'), 'œ', 'oe'), 'Þ', 'th'), 'þ', 'th'), 'ß', 'ss'), '̀', ''), '́', ''), '̂', ''), '̃', ''), '̈', ''), '̊', ''), '̧', ''), '-', ' '), '''', ' '), '’', ' '), 'A', 'a'), 'B', 'b'), 'C', 'c'), 'D', 'd'), 'E', 'e'), 'F', 'f'), 'G', 'g'), 'H', 'h'), 'I', 'i'), 'J', 'j'), 'K', 'k'), 'L', 'l'), 'M', 'm'), 'N', 'n'), 'O', 'o'), 'P', 'p'), 'Q', 'q'), 'R', 'r'), 'S', 's'), 'T', 't'), 'U', 'u'), 'V', 'v'), 'W', 'w'), 'X', 'x'), 'Y', 'y'), 'Z', 'z')) STORED;
+ALTER TABLE users ADD COLUMN search_email TEXT COLLATE "C" GENERATED ALWAYS AS (lower(email)) STORED;
+ALTER TABLE users ADD COLUMN search_identifier TEXT COLLATE "C" GENERATED ALWAYS AS (identifier) STORED;
+ALTER TABLE users ADD COLUMN search_rpps TEXT COLLATE "C" GENERATED ALWAYS AS (rpps) STORED;
+
+-- The list and its keyset pages, with or without a status filter.
+CREATE INDEX people_name ON users (search_name, id);
+CREATE INDEX people_status_name ON users (status, search_name, id);
+-- Prefix searches; search_name and id ride along so matches sort from the index alone.
+CREATE INDEX people_given ON users (search_given, search_name, id);
+CREATE INDEX people_email ON users (search_email, search_name, id);
+CREATE INDEX people_identifier ON users (search_identifier, search_name, id);
+CREATE INDEX people_rpps ON users (search_rpps, search_name, id);
+CREATE INDEX people_establishment ON users (establishment_id, search_name, id);
+-- Invitations still waiting, for the reminder job.
+CREATE INDEX people_invited ON users (invited_at) WHERE invited_at IS NOT NULL AND status = 'provisional';
