@@ -3,6 +3,7 @@
  * token AND the same coordinator's client certificate, or nothing. SQLite, and PostgreSQL
  * when DATABASE_URL is set.
  */
+import { deactivatePerson, reactivatePerson } from '../src/people/actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -176,11 +177,11 @@ describe.each(databaseBackends())('admin API on $name', ({ url }) => {
       expect((await api({ path: '/api/v1/access-requests', cert: carol.cert, token: carol.token })).json.error).toBe('invalid_token');
       expect((await api({ path: '/api/v1/access-requests', cert: carol.cert, token: second.token })).status).toBe(200);
 
-      await gw.runtime.accounts.setActive(carol.user.id, false, { name: 'test', ip: null });
+      await deactivatePerson(gw.runtime, carol.user.id, { name: 'test', ip: null });
       const deactivated = await api({ path: '/api/v1/access-requests', cert: carol.cert, token: second.token });
       expect([deactivated.status, deactivated.json.error]).toEqual([403, 'coordinator_certificate_required']);
       expect((await gw.runtime.storage.audit.list({ action: 'api.request' }))[0]!.reason).toBe('account_deactivated');
-      await gw.runtime.accounts.setActive(carol.user.id, true, { name: 'test', ip: null });
+      await reactivatePerson(gw.runtime, carol.user.id, { name: 'test', ip: null });
       expect((await api({ path: '/api/v1/access-requests', cert: carol.cert, token: second.token })).status).toBe(200);
 
       await gw.runtime.storage.users.setStatus(carol.user.id, 'locked', gw.clock.now().getTime());

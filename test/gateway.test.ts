@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deactivatePerson } from '../src/people/actions.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -87,7 +88,7 @@ describe.each(matrix)('gateway on $name', ({ databaseUrl, redisUrl }) => {
     it('deactivated and provisional accounts get their own page', async () => {
       const deactivated = await gw.user();
       const cert = await gw.personalCertificate(deactivated);
-      await gw.runtime.accounts.setActive(deactivated.id, false, { name: 'test' });
+      await deactivatePerson(gw.runtime, deactivated.id, { name: 'test' });
       const page = await gw.request({ path: '/.passerelle/login', cert });
       expect(page.status).toBe(403);
       expect(errorCode(page.body)).toBe('account_deactivated');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deactivatePerson } from '../src/people/actions.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import type { OutboxMessage, User } from '../src/storage/index.ts';
@@ -208,7 +209,7 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
 
     it('a deactivated account is told whom to contact', async () => {
       const user = await gw.user({ grant: false });
-      await gw.runtime.accounts.setActive(user.id, false, { name: 'test' });
+      await deactivatePerson(gw.runtime, user.id, { name: 'test' });
       const res = await new Browser(gw).login(user.identifier, PASSWORD);
       expect(res.status).toBe(403);
       expect(errorCode(res.body)).toBe('account_deactivated');

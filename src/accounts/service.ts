@@ -192,35 +192,6 @@ export class AccountService {
     });
   }
 
-  /**
-   * Unlocks a locked account. The lockout came from password guessing, so the password is
-   * replaced by a new provisional one (returned for the operator to hand over).
-   */
-  async unlock(idOrIdentifier: string, actor: Actor): Promise<{ user: User; provisionalPassword: string }> {
-    const user = await this.requireUser(idOrIdentifier);
-    if (user.status !== 'locked') throw new ConflictError('not_locked', `${user.identifier} is not locked`);
-    const provisionalPassword = this.deps.random.string(PROVISIONAL_LENGTH, READABLE_ALPHABET);
-    const passwordHash = await hashPassword(provisionalPassword);
-    await this.deps.storage.transaction(async (repos) => {
-      const now = this.deps.clock.now().getTime();
-      await repos.users.unlock(user.id, now, 'provisional');
-      await repos.users.setPassword(user.id, passwordHash, now, now + this.deps.provisionalTtlMs);
-      await this.deps.auditor.with(repos.audit).record({ action: 'user.unlock', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
-    });
-    return { user: (await this.deps.storage.users.findById(user.id))!, provisionalPassword };
-  }
-
-  async setActive(idOrIdentifier: string, active: boolean, actor: Actor): Promise<User> {
-    const user = await this.requireUser(idOrIdentifier);
-    const target = active ? 'active' : 'deactivated';
-    if (active && user.status !== 'deactivated') throw new ConflictError('not_deactivated', `${user.identifier} is not deactivated`);
-    if (!active && user.status === 'deactivated') throw new ConflictError('already_deactivated', `${user.identifier} is already deactivated`);
-    await this.deps.storage.transaction(async (repos) => {
-      await repos.users.setStatus(user.id, target, this.deps.clock.now().getTime());
-      await this.deps.auditor.with(repos.audit).record({ action: active ? 'user.reactivate' : 'user.deactivate', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
-    });
-    return { ...user, status: target };
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { cliActor } from './actor.ts';
 import { writeBundle } from './commands/bundle.ts';
 import { formatAuditEvents, parseWhen } from './commands/audit.ts';
 import { serve } from './serve.ts';
+import { deactivatePerson, reactivatePerson, unlockPerson } from '../people/actions.ts';
 
 const program = new Command('passerelle')
   .description('Passerelle: certificate-based authentication gateway')
@@ -92,22 +93,20 @@ user
   });
 
 for (const [name, description] of [
-  ['unlock', 'unlock a locked account (sets a new provisional password)'],
+  ['unlock', 'unlock a locked account (mails a new provisional password)'],
   ['deactivate', 'deactivate an account'],
-  ['reactivate', 'reactivate a deactivated account'],
+  ['reactivate', 'reactivate a deactivated account (provisional again if it never chose its password)'],
 ] as const) {
   user
     .command(`${name} <user>`)
     .description(description)
     .action(async (who: string) => {
       await withRuntime(async (runtime, out) => {
-        if (name === 'unlock') {
-          const { user: unlocked, provisionalPassword } = await runtime.accounts.unlock(who, cliActor());
-          out.result({ identifier: unlocked.identifier, status: unlocked.status, provisionalPassword }, [`${unlocked.identifier} unlocked`, `provisional password: ${provisionalPassword}`]);
-        } else {
-          const changed = await runtime.accounts.setActive(who, name === 'reactivate', cliActor());
-          out.result({ identifier: changed.identifier, status: changed.status }, [`${changed.identifier}: ${changed.status}`]);
-        }
+        // The same operations as the console, so the CLI mails and audits alike.
+        const { id } = await runtime.accounts.requireUser(who);
+        const act = { unlock: unlockPerson, deactivate: deactivatePerson, reactivate: reactivatePerson }[name];
+        const changed = await act(runtime, id, cliActor());
+        out.result(changed, [`${changed.identifier}: ${changed.status}${name === 'unlock' ? ' (new provisional password sent by mail)' : ''}`]);
       });
     });
 }
@@ -230,6 +229,7 @@ program
 (await import('./commands/registry.ts')).registerRegistryCommands(program, withRuntime);
 (await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
 (await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
+(await import('./commands/people.ts')).registerPeopleCommands(program, withRuntime);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -8,6 +8,8 @@ import { logger } from '../shared/logger.ts';
 import { seedDemo, demoInstructions } from './demo.ts';
 import { startMailWorker } from '../notification/index.ts';
 import { startRenewalNotices } from '../enrollment/renewal-schedule.ts';
+import { startPeriodicJob } from '../shared/periodic.ts';
+import { sendInvitationReminders } from '../people/invitations.ts';
 
 /** `passerelle serve` and `npm start` (with --demo): everything in one process. */
 export async function serve(options: { demo: boolean; json: boolean }): Promise<void> {
@@ -19,6 +21,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
   const listeners = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });
   const mailWorker = startMailWorker(runtime);
   const renewalNotices = startRenewalNotices(runtime);
+  const invitationReminders = startPeriodicJob('invitation reminders', () => sendInvitationReminders(runtime), 3_600_000);
   logger.info('listening', { public: listeners.publicPort, gateway: listeners.gatewayPort, database: config.database.url ? 'postgres' : 'sqlite', sessions: sessions.kind });
 
   let demoApp: { close(): Promise<void> } | null = null;
@@ -41,6 +44,7 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
     await demoApp?.close();
     await listeners.close();
     await renewalNotices.stop();
+    await invitationReminders.stop();
     await mailWorker.stop();
     await sessions.close();
     await runtime.close();
