@@ -5,6 +5,7 @@
  * opens the portal's first login. axe-core finds no serious or critical problem on the list,
  * the person page and the confirmation. Screenshot for the docs: console-people.png.
  */
+import { SCREENSHOTS } from './helpers/screenshots.ts';
 import dns from 'node:dns';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,6 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpe
 const CONSOLE = 'console.localhost';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${CONSOLE} 127.0.0.1`];
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const ACTOR = { name: 'test', ip: null };
 
 /** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */
