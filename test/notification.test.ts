@@ -36,6 +36,7 @@ function samples(): { [K in MailTemplateName]: MailTemplates[K] } {
   return {
     'registration.received': { givenName: 'Hélène', familyName: 'Lefèvre' },
     'registration.approved': { givenName: 'Hélène', identifier: 'helene.lefevre', provisionalPassword: 'Prov1s0ire-Pw', portalUrl: 'https://portail.esante.localhost/', expiresAt: EXPIRES },
+    invitation: { givenName: 'Hélène', identifier: 'helene.lefevre', provisionalPassword: 'Inv1tation-Pw', portalUrl: 'https://portail.esante.localhost/', expiresAt: EXPIRES, reminder: 1 },
     'registration.rejected': { givenName: 'Hélène', reason: 'Établissement hors région' },
     'withdrawal.document': {
       holderName: 'Hélène Lefèvre',

@@ -523,7 +523,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       expect(user).toMatchObject({ status: 'provisional', establishmentId: dijon.id, provisionalExpiresAt: start + 14 * DAY });
       const row = (await new PeopleRepository(gw.runtime.storage.db).findById(user.id))!;
       expect([Number(row.invitedAt), Number(row.invitationReminders)]).toEqual([start, 0]);
-      const [invitation] = await mailsTo(user.email, 'registration.approved');
+      const [invitation] = await mailsTo(user.email, 'invitation');
       const first = JSON.parse(invitation!.payload) as { provisionalPassword: string; expiresAt: number };
       expect(first.expiresAt).toBe(start + 14 * DAY);
       expect(await verifyPassword(user.passwordHash, first.provisionalPassword)).toBe(true);
@@ -536,7 +536,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       expect(twice.status).toBe(409);
       expect(twice.body).toContain('data-error-code="email_in_use"');
 
-      const reminders = async () => (await mailsTo(user.email, 'registration.approved')).length - 1;
+      const reminders = async () => (await mailsTo(user.email, 'invitation')).length - 1;
       const at = (days: number) => gw.clock.set(new Date(start + days * DAY));
       try {
         at(2.9);
@@ -560,8 +560,9 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
         await sendInvitationReminders(gw.runtime);
         expect(await reminders()).toBe(3);
         // Each reminder carries a new password (the latest mail works) and keeps the expiry.
-        const mails = await mailsTo(user.email, 'registration.approved');
-        const last = JSON.parse(mails[3]!.payload) as { provisionalPassword: string; expiresAt: number };
+        const mails = await mailsTo(user.email, 'invitation');
+        const last = JSON.parse(mails[3]!.payload) as { provisionalPassword: string; expiresAt: number; reminder: number };
+        expect(mails.map((m) => (JSON.parse(m.payload) as { reminder: number }).reminder)).toEqual([0, 1, 2, 3]);
         expect(last.expiresAt).toBe(start + 14 * DAY);
         const current = await reload(user);
         expect(await verifyPassword(current.passwordHash, last.provisionalPassword)).toBe(true);
@@ -599,12 +600,12 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
         expect(await sendInvitationReminders(gw.runtime)).toBeGreaterThanOrEqual(1);
         const row = (await new PeopleRepository(gw.runtime.storage.db).findById(created.value.id))!;
         expect(Number(row.invitationReminders)).toBe(2);
-        expect(await mailsTo('rattrapage@example.org', 'registration.approved')).toHaveLength(2);
+        expect(await mailsTo('rattrapage@example.org', 'invitation')).toHaveLength(2);
         // Activated before day 12: no more reminders.
         await gw.runtime.storage.users.activate(created.value.id, { givenName: 'Rattrapage', familyName: 'Relance', profession: null, rpps: null }, start + 9 * DAY);
         gw.clock.set(new Date(start + 12 * DAY));
         await sendInvitationReminders(gw.runtime);
-        expect(await mailsTo('rattrapage@example.org', 'registration.approved')).toHaveLength(2);
+        expect(await mailsTo('rattrapage@example.org', 'invitation')).toHaveLength(2);
       } finally {
         gw.clock.set(new Date(start));
       }

@@ -27,6 +27,24 @@ export const contentEn: MailContents = {
       { kind: 'warning', text: 'Do not share these details with anyone: the coordination team will never ask for your password.' },
     ],
   }),
+  invitation: (d) => ({
+    subject: d.reminder > 0 ? 'Reminder: your account is waiting' : 'Invitation to the platform: your account is ready',
+    greeting: `Hello ${d.givenName},`,
+    blocks: [
+      {
+        kind: 'p',
+        text:
+          d.reminder > 0
+            ? 'The coordination team created an account for you on the platform, which you have not activated yet. Here are new sign-in details: this email replaces the previous ones, whose password no longer works.'
+            : 'The coordination team created an account for you on the platform. Here are your sign-in details.',
+      },
+      { kind: 'value', label: 'Identifier', value: d.identifier },
+      { kind: 'value', label: 'Provisional password', value: d.provisionalPassword },
+      { kind: 'link', label: 'Activate your account', url: d.portalUrl },
+      { kind: 'p', text: `At your first sign-in you will choose your password and accept the terms of use. This invitation expires on ${formatDateTime(d.expiresAt, 'en')}; after that, ask the coordination team to send it again.` },
+      { kind: 'warning', text: 'Do not share these details with anyone: the coordination team will never ask for your password.' },
+    ],
+  }),
   'registration.rejected': (d) => ({
     subject: 'Your registration request was not accepted',
     greeting: `Hello ${d.givenName},`,

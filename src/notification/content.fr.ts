@@ -27,6 +27,24 @@ export const contentFr: MailContents = {
       { kind: 'warning', text: 'Ne transmettez ces informations à personne : la cellule de coordination ne vous demandera jamais votre mot de passe.' },
     ],
   }),
+  invitation: (d) => ({
+    subject: d.reminder > 0 ? 'Rappel : votre compte vous attend' : 'Invitation à la plateforme : votre compte est prêt',
+    greeting: `Bonjour ${d.givenName},`,
+    blocks: [
+      {
+        kind: 'p',
+        text:
+          d.reminder > 0
+            ? "La cellule de coordination vous a créé un compte sur la plateforme, que vous n'avez pas encore activé. Voici de nouveaux identifiants : ce courriel remplace les précédents, dont le mot de passe ne fonctionne plus."
+            : 'La cellule de coordination vous a créé un compte sur la plateforme. Voici vos identifiants de connexion.',
+      },
+      { kind: 'value', label: 'Identifiant', value: d.identifier },
+      { kind: 'value', label: 'Mot de passe provisoire', value: d.provisionalPassword },
+      { kind: 'link', label: 'Activez votre compte', url: d.portalUrl },
+      { kind: 'p', text: `À votre première connexion, vous choisirez votre mot de passe et accepterez les conditions d'utilisation. Cette invitation expire le ${formatDateTime(d.expiresAt, 'fr')} ; passé ce délai, demandez à la cellule de coordination de vous la renvoyer.` },
+      { kind: 'warning', text: 'Ne transmettez ces informations à personne : la cellule de coordination ne vous demandera jamais votre mot de passe.' },
+    ],
+  }),
   'registration.rejected': (d) => ({
     subject: "Votre demande d'inscription n'a pas été retenue",
     greeting: `Bonjour ${d.givenName},`,

@@ -20,6 +20,7 @@ type FieldType = 'string' | 'number' | 'boolean';
 const FIELDS: { [K in MailTemplateName]: Record<keyof MailTemplates[K], FieldType> } = {
   'registration.received': { givenName: 'string', familyName: 'string' },
   'registration.approved': { givenName: 'string', identifier: 'string', provisionalPassword: 'string', portalUrl: 'string', expiresAt: 'number' },
+  invitation: { givenName: 'string', identifier: 'string', provisionalPassword: 'string', portalUrl: 'string', expiresAt: 'number', reminder: 'number' },
   'registration.rejected': { givenName: 'string', reason: 'string' },
   'withdrawal.document': { holderName: 'string', label: 'string', pdfBase64: 'string', withdrawalUrl: 'string', expiresAt: 'number', collective: 'boolean' },
   'withdrawal.password': { holderName: 'string', label: 'string', pdfPassword: 'string' },

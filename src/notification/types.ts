@@ -2,6 +2,8 @@
 export interface MailTemplates {
   'registration.received': { givenName: string; familyName: string };
   'registration.approved': { givenName: string; identifier: string; provisionalPassword: string; portalUrl: string; expiresAt: number };
+  /** The cell created the account directly (reminder 0), or reminds the person (1, 2, 3). */
+  invitation: { givenName: string; identifier: string; provisionalPassword: string; portalUrl: string; expiresAt: number; reminder: number };
   'registration.rejected': { givenName: string; reason: string };
   'withdrawal.document': { holderName: string; label: string; pdfBase64: string; withdrawalUrl: string; expiresAt: number; collective: boolean };
   'withdrawal.password': { holderName: string; label: string; pdfPassword: string };

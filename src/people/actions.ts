@@ -41,14 +41,23 @@ export async function provisionalPassword(deps: Pick<PeopleDeps, 'random'>): Pro
   return { password, hash: await hashPassword(password) };
 }
 
-/** The mail with the identifier and a provisional password (activation, invitation, reminder). */
-export function queueActivationMail(repos: Repositories, deps: PeopleDeps, person: Pick<PersonRow, 'email' | 'lang' | 'givenName' | 'identifier'>, password: string, expiresAt: number): Promise<string> {
-  return enqueueMail(repos, { clock: deps.clock, random: deps.random }, {
-    to: person.email,
-    template: 'registration.approved',
-    lang: person.lang,
-    data: { givenName: person.givenName, identifier: person.identifier, provisionalPassword: password, portalUrl: deps.config.publicUrl, expiresAt },
-  });
+/**
+ * The mail with the identifier and a provisional password: an invitation (reminder 0, 1, 2…)
+ * when the cell created the account, else the activation mail of an approved registration.
+ */
+export function queueActivationMail(
+  repos: Repositories,
+  deps: PeopleDeps,
+  person: Pick<PersonRow, 'email' | 'lang' | 'givenName' | 'identifier'>,
+  password: string,
+  expiresAt: number,
+  invitation: { reminder: number } | null,
+): Promise<string> {
+  const data = { givenName: person.givenName, identifier: person.identifier, provisionalPassword: password, portalUrl: deps.config.publicUrl, expiresAt };
+  const mailDeps = { clock: deps.clock, random: deps.random };
+  return invitation
+    ? enqueueMail(repos, mailDeps, { to: person.email, template: 'invitation', lang: person.lang, data: { ...data, reminder: invitation.reminder } })
+    : enqueueMail(repos, mailDeps, { to: person.email, template: 'registration.approved', lang: person.lang, data });
 }
 
 /** Whether the person was invited by the cell and has not activated the account yet. */
@@ -156,7 +165,7 @@ export function resendActivation(deps: PeopleDeps, id: string, actor: PeopleActo
       const expiresAt = now + (invitation ? INVITATION_DAYS : deps.config.accounts.provisionalPasswordDays) * DAY_MS;
       await repos.users.setPassword(person.id, hash, now, expiresAt);
       if (invitation) await new PeopleRepository(repos.db).markInvited(person.id, now);
-      await queueActivationMail(repos, deps, person, password, expiresAt);
+      await queueActivationMail(repos, deps, person, password, expiresAt, invitation ? { reminder: 0 } : null);
       await auditOf(deps, repos, actor)({ action: 'person.activation.resend', subject: person.identifier, details: { invitation, expiresAt: new Date(expiresAt).toISOString() } });
       return { identifier: person.identifier, invitation, expiresAt };
     });

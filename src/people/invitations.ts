@@ -46,7 +46,7 @@ export function invitePerson(deps: PeopleDeps, form: InvitationForm, actor: Peop
         const expiresAt = now + INVITATION_DAYS * DAY_MS;
         const people = new PeopleRepository(repos.db);
         await people.markInvited(user.id, now, expiresAt);
-        await queueActivationMail(repos, deps, user, prepared.provisionalPassword!, expiresAt);
+        await queueActivationMail(repos, deps, user, prepared.provisionalPassword!, expiresAt, { reminder: 0 });
         await auditOf(deps, repos, actor)({
           action: 'person.invite',
           subject: user.identifier,
@@ -87,7 +87,7 @@ export async function sendInvitationReminders(runtime: PeopleDeps): Promise<numb
         // Same expiry: a reminder does not extend the invitation.
         const expiresAt = Number(person.provisionalExpiresAt);
         await repos.users.setPassword(person.id, hash, now, expiresAt);
-        await queueActivationMail(repos, runtime, person, password, expiresAt);
+        await queueActivationMail(repos, runtime, person, password, expiresAt, { reminder: due });
         await auditor.with(repos.audit).record({
           action: 'person.invitation.reminder',
           outcome: 'info',
