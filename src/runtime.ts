@@ -85,7 +85,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     const pki = await openPki(config, clock, options.createPkiIfMissing ?? false);
     const auditor = new Auditor(storage.audit, clock);
     const accounts = new AccountService({ storage, clock, random, auditor, applicationIds: () => config.applications.map((a) => a.id), provisionalTtlMs: config.accounts.provisionalPasswordDays * 86_400_000 });
-    const authority = new CertificateAuthority({ pki, storage, clock, auditor, organization: config.pki.organization, crlValidityHours: config.pki.crlValidityHours });
+    const authority = new CertificateAuthority({ pki, storage, clock, random, auditor, organization: config.pki.organization, crlValidityHours: config.pki.crlValidityHours });
     return { config, clock, random, storage, pki, auditor, accounts, authority, close: () => storage.close() };
   } catch (error) {
     await storage.close();

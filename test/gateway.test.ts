@@ -78,11 +78,16 @@ describe.each(matrix)('gateway on $name', ({ databaseUrl, redisUrl }) => {
     });
 
     it('revoked certificate → 495 certificate_revoked', async () => {
-      const cert = await gw.personalCertificate(await gw.user());
+      const holder = await gw.user();
+      const cert = await gw.personalCertificate(holder);
       await gw.runtime.authority.revoke(cert.serial, 'keyCompromise', { name: 'test' });
       const page = await gw.request({ cert });
       expect(page.status).toBe(495);
       expect(errorCode(page.body)).toBe('certificate_revoked');
+      // The holder is told, through the outbox.
+      const mails = (await gw.runtime.storage.outbox.list()).filter((m) => m.recipient === holder.email && m.template === 'certificate.revoked');
+      expect(mails).toHaveLength(1);
+      expect(JSON.parse(mails[0]!.payload)).toMatchObject({ serial: cert.serial, reason: 'keyCompromise' });
     });
 
     it('deactivated and provisional accounts get their own page', async () => {

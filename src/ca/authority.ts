@@ -1,6 +1,8 @@
 import type { Clock } from '../shared/clock.ts';
+import type { Random } from '../shared/random.ts';
+import { enqueueMail } from '../notification/outbox.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
-import type { CertificateRecord, Establishment, Storage, User } from '../storage/index.ts';
+import type { CertificateRecord, Establishment, Repositories, Storage, User } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { Actor } from '../accounts/service.ts';
 import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from './index.ts';
@@ -10,6 +12,7 @@ export interface AuthorityDeps {
   pki: Pki;
   storage: Storage;
   clock: Clock;
+  random: Random;
   auditor: Auditor;
   organization: string;
   crlValidityHours: number;
@@ -64,6 +67,7 @@ export class CertificateAuthority {
     const revoked = await this.deps.storage.transaction(async (repos) => {
       const changed = await repos.certificates.revoke(normalized, reason, this.deps.clock.now().getTime());
       if (!changed) throw new ConflictError('already_revoked', `certificate ${normalized} is already revoked`);
+      const holder = await certificateHolder(repos, existing);
       await this.deps.auditor.with(repos.audit).record({
         action: 'certificate.revoke',
         outcome: 'success',
@@ -73,8 +77,12 @@ export class CertificateAuthority {
         certificateSerial: normalized,
         // certificateSerial is the revoked one; the coordinator's own certificate goes in details.
         details: actor.certificateSerial ? { actorCertificateSerial: actor.certificateSerial } : null,
-        subject: existing.userId ? ((await repos.users.findById(existing.userId))?.identifier ?? null) : `establishment:${existing.establishmentId}`,
+        subject: holder?.subject ?? null,
       });
+      // The holder hears of it, in the same transaction (a replaced certificate gets a "replaced" wording).
+      if (holder) {
+        await enqueueMail(repos, this.deps, { to: holder.email, template: 'certificate.revoked', lang: holder.lang, data: { holderName: holder.name, label: existing.label, serial: normalized, reason } });
+      }
       return (await repos.certificates.findBySerial(normalized))!;
     });
     await this.publishCrl();
@@ -118,4 +126,14 @@ function requireLabel(value: string): string {
   const label = value.trim().replace(/\s+/g, ' ');
   if (!label || label.length > 100) throw new BadRequestError('invalid_label', 'the workstation label must have 1 to 100 characters');
   return label;
+}
+
+/** Who a certificate's news goes to: the person, or the referent of a collective certificate's establishment. */
+async function certificateHolder(repos: Repositories, certificate: CertificateRecord): Promise<{ email: string; lang: 'fr' | 'en'; name: string; subject: string } | null> {
+  if (certificate.userId) {
+    const user = await repos.users.findById(certificate.userId);
+    return user ? { email: user.email, lang: user.lang, name: `${user.givenName} ${user.familyName}`, subject: user.identifier } : null;
+  }
+  const establishment = certificate.establishmentId ? await repos.establishments.findById(certificate.establishmentId) : undefined;
+  return establishment ? { email: establishment.referentEmail, lang: 'fr', name: establishment.name, subject: `establishment:${establishment.id}` } : null;
 }
