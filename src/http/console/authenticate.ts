@@ -69,7 +69,7 @@ export function requireCoordinator(deps: HttpDeps): RequestHandler {
     const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
     if (!resolution.ok) return refuse(certificateRequired(resolution.reason), null, resolution.serial);
     const { record, owner } = resolution.context;
-    if (record.kind !== 'personal' || !owner) return refuse(certificateRequired('collective_certificate'), null, record.serial);
+    if (record.kind !== 'personal' || !owner) return refuse(certificateRequired(record.kind === 'collective' ? 'collective_certificate' : 'not_a_platform_certificate'), null, record.serial);
     if (owner.role !== 'coordinator') return refuse(certificateRequired('not_coordinator'), owner.identifier, record.serial);
     if (owner.status !== 'active') return refuse(certificateRequired(`account_${owner.status}`), owner.identifier, record.serial);
 
