@@ -9,6 +9,8 @@ import { writeBundle } from './commands/bundle.ts';
 export interface DemoData {
   identifier: string;
   password: string;
+  /** Absent from demo data written before the console existed. */
+  coordinator?: { identifier: string; password: string; p12: string; p12Password: string };
   personal: { p12: string; p12Password: string; serial: string };
   collective: { p12: string; p12Password: string; serial: string; label: string; establishment: string };
 }
@@ -44,9 +46,18 @@ export async function seedDemo(runtime: Runtime): Promise<DemoData> {
   const collectivePassword = random.string(12, READABLE_ALPHABET);
   const collectiveFiles = writeBundle(path.join(dir, 'collectif'), pki, collective, await exportPrivateKeyPem(collectiveKeys.privateKey), collectivePassword, label);
 
+  // A member of the coordination cell, for the console (console.localhost) and the admin API.
+  const coordinatorPassword = random.string(16, READABLE_ALPHABET);
+  const { user: coordinator } = await accounts.createUser({ givenName: 'Claire', familyName: 'Coordination', email: 'coordination.demo@example.org', role: 'coordinator', password: coordinatorPassword }, ACTOR);
+  const coordinatorKeys = await generateKeyPair('rsa-2048');
+  const coordinatorCert = await authority.issueForUser(coordinator, 'Poste de la cellule', coordinatorKeys.publicKey, ACTOR);
+  const coordinatorP12Password = random.string(12, READABLE_ALPHABET);
+  const coordinatorFiles = writeBundle(path.join(dir, coordinator.identifier), pki, coordinatorCert, await exportPrivateKeyPem(coordinatorKeys.privateKey), coordinatorP12Password, `${coordinator.identifier} (démo)`);
+
   const data: DemoData = {
     identifier: user.identifier,
     password,
+    coordinator: { identifier: coordinator.identifier, password: coordinatorPassword, p12: coordinatorFiles.p12, p12Password: coordinatorP12Password },
     personal: { p12: personalFiles.p12, p12Password: personalPassword, serial: personal.serial },
     collective: { p12: collectiveFiles.p12, p12Password: collectivePassword, serial: collective.serial, label, establishment: establishment.name },
   };
@@ -67,6 +78,9 @@ function credentialsText(d: DemoData): string {
     `Certificat collectif (${d.collective.establishment}, « ${d.collective.label} ») : ${d.collective.p12}`,
     `  mot de passe du fichier .p12 : ${d.collective.p12Password}`,
     '',
+    ...(d.coordinator
+      ? [`Cellule de coordination : ${d.coordinator.identifier}, mot de passe ${d.coordinator.password}`, `Certificat personnel : ${d.coordinator.p12}`, `  mot de passe du fichier .p12 : ${d.coordinator.p12Password}`, '']
+      : []),
   ].join('\n');
 }
 
@@ -85,6 +99,14 @@ export function demoInstructions(config: Config, d: DemoData, ports: { publicPor
     `  Clinician       : ${d.identifier}  password ${d.password}`,
     `  Personal cert   : ${d.personal.p12}  (.p12 password ${d.personal.p12Password})`,
     `  Collective cert : ${d.collective.p12}  (.p12 password ${d.collective.p12Password})`,
+    ...(d.coordinator
+      ? [
+          `  Coordinator     : ${d.coordinator.identifier}  password ${d.coordinator.password}  (console https://${config.console.host}:${ports.gatewayPort}/)`,
+          `  Coordinator cert: ${d.coordinator.p12}  (.p12 password ${d.coordinator.p12Password})`,
+        ]
+      : []),
+    `  Portal          : https://localhost:${ports.publicPort}/   (registration, sign-in, certificates, withdrawal at /retrait)`,
+    `  Mail            : written as .eml files to ${path.join(config.dataDir, 'mail')} (set SMTP_URL to send)`,
     `  All of this is in ${path.join(config.dataDir, 'demo', 'CREDENTIALS.txt')}`,
     '',
     'In a browser:',
