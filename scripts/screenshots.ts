@@ -2,6 +2,7 @@
  * Screenshots of the main pages for the README (docs/screenshots/*.png), taken in Debian's
  * Chromium against a throw-away Passerelle: `npm run screenshots`.
  */
+import { chromiumArgs } from '../test/helpers/browser.ts';
 import dns from 'node:dns';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { APP_HOST, PASSWORD, startTestGateway } from '../test/helpers/gateway.ts
 import { issueWithdrawalCode, withdrawalIdentifier } from '../src/enrollment/withdrawal-codes.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../docs/screenshots');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`];
+const ARGS = chromiumArgs(APP_HOST);
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });

@@ -4,6 +4,7 @@
  * the queue, and axe-core finds no serious or critical accessibility problem on the dashboard,
  * the queue, the registration's page and the second-factor enrolment. Screenshots for the docs.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import dns from 'node:dns';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { databaseBackends } from './helpers/backends.ts';
 import { PASSWORD, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CONSOLE = 'console.localhost';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${CONSOLE} 127.0.0.1`];
+const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 
 /** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */

@@ -5,6 +5,7 @@
  * withdrawal page makes the key and the .p12 in the browser, and that file — presented by
  * Chromium — opens the application through the gateway with the identifier prefilled.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import dns from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { APP_HOST, startTestGateway, type ClientCertificate, type TestGateway } 
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpers/smtp.ts';
 import { readPdfText } from './helpers/pdf.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`];
+const CHROMIUM_ARGS = chromiumArgs(APP_HOST);
 const EMAIL = 'helene.lefevre@example.org';
 const NEW_PASSWORD = 'le héron pêche au lever du jour';
 const P12_PASSWORD = 'Fichier-Poste-2026';

@@ -4,6 +4,7 @@
  * legacy password is refused with the attempts left, the right one links the account, and the
  * application then shows the legacy identifier it received. axe-core checks the page.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import dns from 'node:dns';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { APP_HOST, PASSWORD, freePort, startTestGateway, type TestGateway } from
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`];
+const CHROMIUM_ARGS = chromiumArgs(APP_HOST);
 
 /** Serious and critical axe-core violations (axe evaluated over CDP: the page's CSP stays in force). */
 async function seriousViolations(page: Page): Promise<string[]> {

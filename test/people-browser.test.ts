@@ -5,6 +5,7 @@
  * opens the portal's first login. axe-core finds no serious or critical problem on the list,
  * the person page and the confirmation. Screenshot for the docs: console-people.png.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import dns from 'node:dns';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { PASSWORD, startTestGateway, type TestGateway } from './helpers/gateway.
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpers/smtp.ts';
 
 const CONSOLE = 'console.localhost';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${CONSOLE} 127.0.0.1`];
+const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 const ACTOR = { name: 'test', ip: null };
 

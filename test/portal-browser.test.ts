@@ -3,11 +3,12 @@
  * strict CSP with no inline script or style, the error summary takes the focus, and the
  * registration → first login → sign-out path runs as a person would click it.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = chromiumArgs();
 
 describe('portal in Chromium', () => {
   let gw: TestGateway;

@@ -5,6 +5,7 @@
  * axe-core finds no serious or critical problem on the establishments, certificates and audit
  * pages. Screenshots for the docs.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import dns from 'node:dns';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { parseCsv } from './helpers/csv.ts';
 import { PASSWORD, errorCode, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CONSOLE = 'console.localhost';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--host-resolver-rules=MAP ${CONSOLE} 127.0.0.1`];
+const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 
 /** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */

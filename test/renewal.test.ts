@@ -4,6 +4,7 @@
  * with the page's script making the new key and .p12. The old certificate is revoked only once the
  * browser confirms it has the new file.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import dns from 'node:dns';
@@ -19,7 +20,7 @@ import { readCsr } from '../src/enrollment/withdrawal-csr.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { APP_HOST, PASSWORD, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = chromiumArgs();
 const DAY = 86_400_000;
 const P12_PASSWORD = 'Renouvele-2026';
 

@@ -3,6 +3,7 @@
  * on the application host it opens the session without the password only with a personal
  * certificate of the same person. Real TLS listeners, real storage, ManualClock for expiry.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import { t } from '../src/http/i18n/index.ts';
 import type { User } from '../src/storage/index.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = chromiumArgs();
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JSON_ACCEPT = { accept: 'application/json' };

@@ -2,6 +2,7 @@
  * /retrait end to end in a real headless Chromium: the page's script makes the key pair, the CSR and
  * the .p12 in the browser; openssl then reads the downloaded file with the chosen password.
  */
+import { chromiumArgs } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { issueWithdrawalCode, withdrawalIdentifier } from '../src/enrollment/wit
 import type { User } from '../src/storage/index.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = chromiumArgs();
 const P12_PASSWORD = 'Fichier-2026!';
 const DAY = 86_400_000;
 
