@@ -1,4 +1,5 @@
 import type { Db, Param } from '../storage/db.ts';
+import { auditEventFromRow, type AuditRow } from '../storage/repositories/audit.ts';
 import type { AuditEvent, AuditOutcome, CertificateKind, Establishment, OutboxMessage, User } from '../storage/index.ts';
 import type { Cursor } from './cursor.ts';
 
@@ -300,32 +301,8 @@ export class RegistryRepository {
       query.until !== undefined ? ['at < ?', [query.until]] : null,
       beforeId !== null ? ['id < ?', [beforeId]] : null,
     ]);
-    const rows = await this.db.all<{
-      id: number;
-      at: number;
-      action: string;
-      outcome: AuditOutcome;
-      reason: string | null;
-      actor: string | null;
-      ip: string | null;
-      certificate_serial: string | null;
-      application_id: string | null;
-      subject: string | null;
-      details: string | null;
-    }>(`SELECT * FROM audit_events ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limit]);
-    return rows.map((r) => ({
-      id: n(r.id),
-      at: n(r.at),
-      action: r.action,
-      outcome: r.outcome,
-      reason: r.reason,
-      actor: r.actor,
-      ip: r.ip,
-      certificateSerial: r.certificate_serial,
-      applicationId: r.application_id,
-      subject: r.subject,
-      details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-    }));
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM audit_events ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limit]);
+    return rows.map(auditEventFromRow);
   }
 
   // --- outbox ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import type { Db } from '../db.ts';
 import { where } from './where.ts';
 import type { AuditEvent, AuditEventInput, AuditFilter } from '../types.ts';
 
-interface AuditRow {
+export interface AuditRow {
   id: number;
   at: number;
   action: string;
@@ -51,18 +51,23 @@ export class AuditRepository {
     ]);
     const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
     const rows = await this.db.all<AuditRow>(`SELECT * FROM audit_events ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, limit]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: Number(r.at),
-      action: r.action,
-      outcome: r.outcome,
-      reason: r.reason,
-      actor: r.actor,
-      ip: r.ip,
-      certificateSerial: r.certificate_serial,
-      applicationId: r.application_id,
-      subject: r.subject,
-      details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
-    }));
+    return rows.map(auditEventFromRow);
   }
+}
+
+/** A stored audit row as the domain sees it (numbers from either driver, details parsed). */
+export function auditEventFromRow(r: AuditRow): AuditEvent {
+  return {
+    id: Number(r.id),
+    at: Number(r.at),
+    action: r.action,
+    outcome: r.outcome,
+    reason: r.reason,
+    actor: r.actor,
+    ip: r.ip,
+    certificateSerial: r.certificate_serial,
+    applicationId: r.application_id,
+    subject: r.subject,
+    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+  };
 }
