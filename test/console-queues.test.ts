@@ -156,9 +156,9 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
       expect(page.body).toContain(`Connecté en tant que ${alice.user.identifier}`);
     });
 
-    it('a clinician gets the not_coordinator page (403), audited', async () => {
-      const s = await signIn(clinician.cert);
-      for (const path of ['/', '/inscriptions', '/second-facteur/activation']) {
+    it('a clinician gets the not_coordinator page (403) before any password, audited', async () => {
+      const s = { cert: clinician.cert, cookies: new Map<string, string>() };
+      for (const path of ['/.passerelle/login', '/', '/inscriptions', '/second-facteur/activation']) {
         const page = await get(s, path);
         expect(page.status).toBe(403);
         expect(errorCode(page.body)).toBe('not_coordinator');
@@ -171,7 +171,9 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
       const establishment = await gw.establishment('Clinique des Tilleuls');
       const carol = await coordinator('Carol', establishment.id);
       const shared = await gw.collectiveCertificate(establishment);
-      const s = await signIn(shared, carol.user.identifier);
+      expect(carol.user.establishmentId).toBe(establishment.id);
+      const s = { cert: shared, cookies: new Map<string, string>() };
+      expect(errorCode((await get(s, '/.passerelle/login')).body)).toBe('not_coordinator');
       const page = await get(s, '/');
       expect(page.status).toBe(403);
       expect(errorCode(page.body)).toBe('not_coordinator');

@@ -496,7 +496,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
 
     it('only coordinators reach the people pages', async () => {
       const user = await person('Célia', 'Clinicienne');
-      const clinician = await consoleSignIn(await gw.personalCertificate(user));
+      const clinician = { cert: await gw.personalCertificate(user), cookies: new Map<string, string>() };
       const page = await get('/personnes', clinician);
       expect(page.status).toBe(403);
       expect(errorCode(page.body)).toBe('not_coordinator');

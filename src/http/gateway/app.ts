@@ -28,6 +28,7 @@ import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
 import type { HttpDeps } from '../deps.ts';
 import { consoleUi } from '../console/ui/index.ts';
+import { requireCoordinatorCertificate } from '../console/ui/access.ts';
 import { CONSOLE_APPLICATION_ID, consoleApplication } from '../console/application.ts';
 
 export type GatewayDeps = HttpDeps;
@@ -97,6 +98,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
   app.use('/.passerelle/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
   app.use(requireCertificate(runtime));
+  const coordinatorCertificate = requireCoordinatorCertificate(deps);
+  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? coordinatorCertificate(req, res, next) : next()));
   app.use(sessionMiddleware);
   app.use(bindSession(runtime, limits));
   // Portal tiles' single sign-on tickets: needs the certificate and the session, comes before the login form.

@@ -34,6 +34,30 @@ export function requireCoordinatorAccount(deps: HttpDeps): RequestHandler {
 }
 
 /**
+ * Before any login form on the console host: only the personal certificate of a coordinator
+ * gets one. Anyone else is told at once, without being asked for a password.
+ */
+export function requireCoordinatorCertificate(deps: HttpDeps): RequestHandler {
+  const { runtime } = deps;
+  return async (req, res, next) => {
+    const { certificate } = res.locals;
+    if (certificate.owner?.role === 'coordinator') {
+      next();
+      return;
+    }
+    await runtime.auditor.record({
+      action: 'console.access',
+      outcome: 'failure',
+      reason: 'not_coordinator',
+      actor: certificate.owner?.identifier ?? null,
+      ip: clientIp(req),
+      certificateSerial: certificate.record.serial,
+    });
+    sendDenial(req, res, runtime.config, 'not_coordinator', { identifier: certificate.owner?.identifier });
+  };
+}
+
+/**
  * Who may use the console: an active coordinator with their own personal certificate, then —
  * when they have one or the cell requires it — the TOTP second factor, asked before anything
  * else (its challenge and enrolment pages are the only ones reachable until it is passed).
