@@ -200,7 +200,8 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
       for (const csrf of [null, 'not-the-token']) {
         const refused = await post(s, `/inscriptions/${r.id}/approuver`, csrf ? { csrf } : {});
         expect(refused.status).toBe(403);
-        expect(errorCode(refused.body)).toBe('csrf');
+        expect(errorCode(refused.body)).toBe('invalid_csrf_token');
+        expect((await gw.runtime.storage.audit.list({ action: 'console.csrf' })).length).toBeGreaterThan(0);
       }
       expect(await statusOf(r.id)).toBe('pending');
       expect([await userCount(), await mailCount()]).toEqual([users, mails]);

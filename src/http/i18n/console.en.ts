@@ -16,6 +16,7 @@ export const consoleEn: Record<keyof typeof consoleFr, string> = {
   'console.nav.outbox': 'Mail',
   'console.nav.tokens': 'API tokens',
   'console.signedInAs': 'Signed in as {identifier}',
+  'console.csrf': 'The form has expired or was already sent: reload the page and try again.',
   'console.logout': 'Sign out',
   'console.security.link': 'Account security',
   'console.none': '—',

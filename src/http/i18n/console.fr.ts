@@ -14,6 +14,7 @@ export const consoleFr = {
   'console.nav.outbox': 'Courriels',
   'console.nav.tokens': 'Jetons d’API',
   'console.signedInAs': 'Connecté en tant que {identifier}',
+  'console.csrf': 'Le formulaire a expiré ou a déjà été envoyé : rechargez la page et recommencez.',
   'console.logout': 'Se déconnecter',
   'console.security.link': 'Sécurité du compte',
   'console.none': '—',

@@ -3,6 +3,7 @@ import type { HttpDeps } from '../../deps.ts';
 import { ErrorPage } from '../../pages/index.ts';
 import { sendPage } from '../../respond.ts';
 import { requireConsoleAccess } from './access.ts';
+import { consoleCsrf } from './csrf.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { queuesRoutes } from './queues.ts';
 import { peopleRoutes } from './people.ts';
@@ -17,6 +18,7 @@ export function consoleUi(deps: HttpDeps): Router {
   const router = Router();
   router.use(requireConsoleAccess(deps));
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
+  router.use(consoleCsrf(deps));
   router.use(dashboardRoutes(deps));
   router.use(queuesRoutes(deps));
   router.use(peopleRoutes(deps));

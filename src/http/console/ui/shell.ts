@@ -39,10 +39,10 @@ export function shellOf(req: Request, res: Response, runtime: Runtime): { lang: 
   return { lang, coordinator: { identifier: coordinatorOf(res).identifier }, csrfToken: csrfToken(req.session, runtime.random), notice: req.method === 'GET' ? noticeOf(lang, req.query) : null };
 }
 
-/** Every console form carries the session's token; without it nothing happens. */
+/** The form's fields; the token was checked for every console POST by consoleCsrf (checked again here, defence in depth). */
 export function requireCsrf(req: Request): Record<string, unknown> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  if (!csrfValid(req.session, body.csrf)) throw new ForbiddenError('csrf', 'missing or stale form token: reload the page and try again');
+  if (!csrfValid(req.session, body.csrf)) throw new ForbiddenError('invalid_csrf_token', 'missing or stale form token: reload the page and try again');
   return body;
 }
 
