@@ -4,7 +4,7 @@
  * certificate of the same person. Real TLS listeners, real storage, ManualClock for expiry.
  */
 import { chromiumArgs } from './helpers/browser.ts';
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import dns from 'node:dns';
@@ -14,6 +14,8 @@ import { APP_HOST, PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type C
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import { t } from '../src/http/i18n/index.ts';
 import type { User } from '../src/storage/index.ts';
+import { resolveCertificate } from '../src/authentication/certificate.ts';
+import { redeemTicket } from '../src/sso/tickets.ts';
 
 const CHROMIUM_ARGS = chromiumArgs();
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
@@ -312,9 +314,16 @@ describe.each(matrix)('portal single sign-on on $name', ({ databaseUrl, redisUrl
     it('a ticket is bound to its application, and a made-up or missing one opens nothing', async () => {
       const { user, cert, portal } = await person();
       const location = await portal.tile();
-      // The console host is on the same gateway listener: another application id.
-      const elsewhere = await redeem(location, cert, new Map(), 'console.localhost');
-      expect(elsewhere.headers.location).toBe('/.passerelle/login?next=%2F&sso=invalid');
+      // The console host refuses a clinician's certificate before reading anything: the ticket is untouched.
+      const console_ = await redeem(location, cert, new Map(), 'console.localhost');
+      expect(console_.status).toBe(403);
+      expect(errorCode(console_.body)).toBe('not_coordinator');
+      // Presented for another application, the ticket is refused (and spent).
+      const ticket = new URL(location).searchParams.get('ticket');
+      const resolution = await resolveCertificate({ der: new X509Certificate(cert.certPem).raw, authorized: true, authorizationError: null }, gw.runtime.storage, gw.clock);
+      if (!resolution.ok) throw new Error(resolution.reason);
+      const elsewhere = await redeemTicket(gw.runtime, { ticket, certificate: resolution.context, applicationId: 'autre-application', ip: null });
+      expect(elsewhere).toMatchObject({ ok: false, reason: 'wrong_application', ticketUserId: user.id });
       expect((await redeem(location, cert)).headers.location).toBe('/.passerelle/login?next=%2F&sso=used');
 
       const made = `${origin}/.passerelle/sso?ticket=${Buffer.alloc(32, 7).toString('base64url')}&next=%2F`;
@@ -326,7 +335,7 @@ describe.each(matrix)('portal single sign-on on $name', ({ databaseUrl, redisUrl
       expect(text((await gw.request({ path: missing.headers.location!, cert, cookies })).body)).toContain(noticeText('invalid'));
 
       const reasons = (await gw.runtime.storage.audit.list({ action: 'gateway.sso', actor: user.identifier })).map((e) => `${e.applicationId} ${e.reason}`);
-      expect(reasons).toEqual(['opendrp ticket_missing', 'opendrp ticket_unknown', 'opendrp ticket_unknown', 'opendrp ticket_used', 'console wrong_application']);
+      expect(reasons).toEqual(['opendrp ticket_missing', 'opendrp ticket_unknown', 'opendrp ticket_unknown', 'opendrp ticket_used', 'autre-application wrong_application']);
     });
 
     it('a locked account gets the explanation, not a session', async () => {
