@@ -41,6 +41,11 @@ export interface Gateway {
 
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
+/** Runs `handler` only on the console host (`console: true`) or only on application hosts. */
+function onConsoleHost(console: boolean, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => ((res.locals.application.id === CONSOLE_APPLICATION_ID) === console ? handler(req, res, next) : next());
+}
+
 export function createGateway(deps: GatewayDeps): Gateway {
   const { runtime } = deps;
   const { config } = runtime;
@@ -98,8 +103,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
   app.use('/.passerelle/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
   app.use(requireCertificate(runtime));
-  const coordinatorCertificate = requireCoordinatorCertificate(deps);
-  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? coordinatorCertificate(req, res, next) : next()));
+  app.use(onConsoleHost(true, requireCoordinatorCertificate(deps)));
   app.use(sessionMiddleware);
   app.use(bindSession(runtime, limits));
   // Portal tiles' single sign-on tickets: needs the certificate and the session, comes before the login form.
@@ -107,11 +111,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(loginRoutes(runtime, authenticator));
   app.use(requireSignedIn);
   // Renewal on application hosts only: on the console host it would bypass the console's second factor.
-  const renewal = renewalRoutes(deps);
-  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? next() : renewal(req, res, next)));
+  app.use(onConsoleHost(false, renewalRoutes(deps)));
   // The console host is served here, not proxied: same certificate, session and lockout rules.
-  const consoleRouter = consoleUi(deps);
-  app.use((req, res, next) => (res.locals.application.id === CONSOLE_APPLICATION_ID ? consoleRouter(req, res, next) : next()));
+  app.use(onConsoleHost(true, consoleUi(deps)));
   app.use(requireAccess(runtime));
   app.use(legacyFirstUse(deps));
   app.use(proxy);
