@@ -2,8 +2,7 @@
  * Screenshots of the main pages for the README (docs/screenshots/*.png), taken in Debian's
  * Chromium against a throw-away Passerelle: `npm run screenshots`.
  */
-import { chromiumArgs } from '../test/helpers/browser.ts';
-import dns from 'node:dns';
+import { chromiumArgs, loopbackInNode } from '../test/helpers/browser.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -22,9 +21,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 mkdirSync(OUT, { recursive: true });
 await buildAssets();
 const gw = await startTestGateway();
-const originalLookup = dns.promises.lookup;
-dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) =>
-  hostname === APP_HOST ? (options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 }) : originalLookup(hostname, options)) as typeof dns.promises.lookup;
+const restoreLookup = loopbackInNode(APP_HOST);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 try {
   const portal = `https://localhost:${gw.listeners.publicPort}`;
@@ -87,7 +84,7 @@ try {
   await denied.goto(`${origin}/`);
   await shoot(denied, '08-aucun-certificat');
 } finally {
-  dns.promises.lookup = originalLookup;
+  restoreLookup();
   await browser.close();
   await gw.close();
 }

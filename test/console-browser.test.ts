@@ -4,47 +4,33 @@
  * the queue, and axe-core finds no serious or critical accessibility problem on the dashboard,
  * the queue, the registration's page and the second-factor enrolment. Screenshots for the docs.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
-import dns from 'node:dns';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from './helpers/backends.ts';
 import { PASSWORD, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CONSOLE = 'console.localhost';
 const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
-const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 
-/** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 describe.each(databaseBackends())('console in Chromium on $name', ({ name, url }) => {
   let gw: TestGateway;
   let browser: Browser;
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway({ databaseUrl: url });
     // Playwright presents client certificates through a proxy in this process, which resolves
     // the host with Node's resolver — and *.localhost does not resolve there: loopback it.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== CONSOLE) return originalLookup(hostname, options);
-      return options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 };
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(CONSOLE);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await gw?.close();
   });

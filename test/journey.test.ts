@@ -5,9 +5,8 @@
  * withdrawal page makes the key and the .p12 in the browser, and that file — presented by
  * Chromium — opens the application through the gateway with the identifier prefilled.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
-import dns from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +42,7 @@ describe('the ENRS journey, end to end', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'passerelle-journey-'));
   // Node's resolver here does not map *.localhost to the loopback; Playwright's client-certificate
   // proxy runs in this process and needs it (Chromium gets --host-resolver-rules).
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     await buildAssets();
@@ -53,13 +52,12 @@ describe('the ENRS journey, end to end', () => {
     const { user } = await gw.runtime.accounts.createUser({ givenName: 'Claire', familyName: 'Coordination', email: 'cellule@example.org', role: 'coordinator', password: 'cellule de coordination 21' }, { name: 'test' });
     coordinator = await gw.personalCertificate(user);
     ({ token } = await createToken(gw.runtime, { user, name: 'journey' }, { name: 'test' }));
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) =>
-      hostname === APP_HOST ? (options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 }) : originalLookup(hostname, options)) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(APP_HOST);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await worker?.stop();
     await gw?.close();

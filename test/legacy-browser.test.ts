@@ -4,37 +4,23 @@
  * legacy password is refused with the attempts left, the right one links the account, and the
  * application then shows the legacy identifier it received. axe-core checks the page.
  */
-import { chromiumArgs } from './helpers/browser.ts';
-import dns from 'node:dns';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { hashSync as bcryptHash } from 'bcryptjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../src/demo/app.ts';
 import { importLegacyAccounts, LegacyRepository } from '../src/legacy/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { APP_HOST, PASSWORD, freePort, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const CHROMIUM_ARGS = chromiumArgs(APP_HOST);
 
-/** Serious and critical axe-core violations (axe evaluated over CDP: the page's CSP stays in force). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier, in Chromium, on $name', ({ url }) => {
   let gw: TestGateway;
   let upstream: DemoApp;
   let browser: Browser;
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -46,15 +32,12 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
     await importLegacyAccounts(gw.runtime, 'opendrp', `identifier,display_name,password_hash\nmdurand,Marie Durand,${bcryptHash('Drp-Durand-2015', 4)}\n`, { name: 'test' });
     // Playwright presents client certificates through a proxy in this process, which resolves the host with
     // Node's resolver — and *.localhost does not resolve there (DESIGN.md): point it at loopback.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== APP_HOST) return originalLookup(hostname, options);
-      return options.family === 6 ? [] : [{ address: '127.0.0.1', family: 4 }];
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(APP_HOST);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await upstream?.close();
     await gw?.close();
@@ -82,7 +65,7 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Première utilisation de OpenDRP');
       expect(await page.getByRole('heading', { name: 'Déjà utilisateur de OpenDRP ?' }).isVisible()).toBe(true);
       expect(await page.getByRole('heading', { name: 'Nouveau sur OpenDRP ?' }).isVisible()).toBe(true);
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await accessibilityProblems(page)).toEqual([]);
 
       // A wrong password: refused, the attempts left are said, and the identifier stays filled in.
       await page.getByLabel('Ancien identifiant OpenDRP').fill('mdurand');
@@ -93,7 +76,7 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
       expect(await page.textContent('[role="alert"]')).toContain('il vous reste 4 tentatives');
       expect(await page.inputValue('#legacy-username')).toBe('mdurand');
       expect(await page.getAttribute('#legacy-password', 'aria-invalid')).toBe('true');
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await accessibilityProblems(page)).toEqual([]);
 
       // The right one: linked, and "continue" opens the page first asked for.
       await page.getByLabel('Ancien mot de passe OpenDRP').fill('Drp-Durand-2015');

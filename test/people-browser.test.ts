@@ -5,12 +5,10 @@
  * opens the portal's first login. axe-core finds no serious or critical problem on the list,
  * the person page and the confirmation. Screenshot for the docs: console-people.png.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
-import dns from 'node:dns';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAssets } from '../scripts/build-assets.ts';
 import { startMailWorker, type MailWorker } from '../src/notification/index.ts';
@@ -21,17 +19,8 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpe
 
 const CONSOLE = 'console.localhost';
 const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
-const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 const ACTOR = { name: 'test', ip: null };
 
-/** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 function valueAfter(mail: ReceivedMail, label: string): string {
   const match = new RegExp(`${label}\\s*:\\s*(\\S+)`).exec(mail.text.replace(/\u00a0/g, ' '));
@@ -44,7 +33,7 @@ describe.each(databaseBackends())('people in Chromium on $name', ({ name, url })
   let smtp: TestSmtpServer;
   let worker: MailWorker;
   let browser: Browser;
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     await buildAssets();
@@ -53,14 +42,11 @@ describe.each(databaseBackends())('people in Chromium on $name', ({ name, url })
     worker = startMailWorker(gw.runtime);
     // Playwright presents client certificates through a proxy in this process, which resolves
     // the host with Node's resolver — and *.localhost does not resolve there: loopback it.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== CONSOLE) return originalLookup(hostname, options);
-      return options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 };
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(CONSOLE);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await worker?.stop();
     await gw?.close();

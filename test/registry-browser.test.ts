@@ -5,14 +5,12 @@
  * axe-core finds no serious or critical problem on the establishments, certificates and audit
  * pages. Screenshots for the docs.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
-import dns from 'node:dns';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from './helpers/backends.ts';
 import { parseCsv } from './helpers/csv.ts';
@@ -20,34 +18,22 @@ import { PASSWORD, errorCode, startTestGateway, type TestGateway } from './helpe
 
 const CONSOLE = 'console.localhost';
 const CHROMIUM_ARGS = chromiumArgs(CONSOLE);
-const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 
-/** Serious and critical axe-core violations of the current page (axe evaluated over CDP: the CSP stays in force). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 describe.each(databaseBackends())('console registry in Chromium on $name', ({ name, url }) => {
   let gw: TestGateway;
   let browser: Browser;
   const work = mkdtempSync(path.join(os.tmpdir(), 'passerelle-registry-'));
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway({ databaseUrl: url });
     // Playwright's client-certificate proxy resolves with Node's resolver, where *.localhost does not resolve.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== CONSOLE) return originalLookup(hostname, options);
-      return options?.all ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 };
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(CONSOLE);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await gw?.close();
     rmSync(work, { recursive: true, force: true });

@@ -4,10 +4,9 @@
  * with the page's script making the new key and .p12. The old certificate is revoked only once the
  * browser confirms it has the new file.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import dns from 'node:dns';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,21 +99,18 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
   let gw: TestGateway;
   let browser: Browser;
 
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
   beforeAll(async () => {
     await buildAssets();
     gw = await startTestGateway({ databaseUrl: url });
     // Playwright presents client certificates through a proxy in this process, which resolves the host
     // with Node's resolver — and *.localhost does not resolve there (see DESIGN.md): point it at loopback.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== APP_HOST) return originalLookup(hostname, options);
-      return options.family === 6 ? [] : [{ address: '127.0.0.1', family: 4 }];
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(APP_HOST);
     // Chromium resolves the application host to the gateway; Playwright presents the client certificate.
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
   });
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await gw?.close();
   });

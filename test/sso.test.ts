@@ -3,11 +3,8 @@
  * on the application host it opens the session without the password only with a personal
  * certificate of the same person. Real TLS listeners, real storage, ManualClock for expiry.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import dns from 'node:dns';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
@@ -18,7 +15,6 @@ import { resolveCertificate } from '../src/authentication/certificate.ts';
 import { redeemTicket } from '../src/sso/tickets.ts';
 
 const CHROMIUM_ARGS = chromiumArgs();
-const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JSON_ACCEPT = { accept: 'application/json' };
 const MINUTE = 60_000;
@@ -378,20 +374,17 @@ describe.each(matrix)('portal single sign-on on $name', ({ databaseUrl, redisUrl
 describe('a portal tile in Chromium', () => {
   let gw: TestGateway;
   let browser: Browser;
-  const originalLookup = dns.promises.lookup;
+  let restoreLookup = (): void => undefined;
 
   beforeAll(async () => {
     gw = await startTestGateway();
     // Playwright presents client certificates through a proxy in this process, which resolves the host
     // with Node's resolver — and *.localhost does not resolve there (see DESIGN.md): point it at loopback.
-    dns.promises.lookup = (async (hostname: string, options: dns.LookupAllOptions) => {
-      if (hostname !== APP_HOST) return originalLookup(hostname, options);
-      return options.family === 6 ? [] : [{ address: '127.0.0.1', family: 4 }];
-    }) as typeof dns.promises.lookup;
+    restoreLookup = loopbackInNode(APP_HOST);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
   });
   afterAll(async () => {
-    dns.promises.lookup = originalLookup;
+    restoreLookup();
     await browser?.close();
     await gw?.close();
   });
@@ -422,13 +415,8 @@ describe('a portal tile in Chromium', () => {
       const tile = page.getByRole('button', { name: 'Ouvrir OpenDRP' });
       expect(await tile.textContent()).toBe('OpenDRP');
 
-      // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays in force.
-      await page.evaluate(readFileSync(AXE, 'utf8'));
-      const violations = await page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run();
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-      });
-      expect(violations).toEqual([]);
+      // axe runs through the DevTools protocol: the page's CSP (no inline script) stays in force.
+      expect(await accessibilityProblems(page)).toEqual([]);
 
       await tile.click();
       await page.waitForURL(`${application}/`);
