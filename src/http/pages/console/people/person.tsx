@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
 import type { FieldError } from '../../../../portal/fields.ts';
@@ -207,147 +208,79 @@ export function PersonPage(props: PersonPageProps) {
         <EventsTable lang={lang} events={person.statusHistory} caption={t(lang, 'people.history.title')} id="history-title" />
       </section>
 
-      <section aria-labelledby="certificates-title">
-        <h2 id="certificates-title">{t(lang, 'people.certificates.title')}</h2>
-        {person.certificates.length === 0 ? (
-          <p>{t(lang, 'people.none')}</p>
-        ) : (
-          <table class="table" aria-labelledby="certificates-title">
-            <thead>
-              <tr>
-                <th scope="col">{t(lang, 'people.certificates.label')}</th>
-                <th scope="col">{t(lang, 'people.certificates.serial')}</th>
-                <th scope="col">{t(lang, 'people.certificates.state')}</th>
-                <th scope="col">{t(lang, 'people.certificates.validity')}</th>
-                <th scope="col">{t(lang, 'people.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.certificates.map((c) => (
-                <tr key={c.serial} data-serial={c.serial}>
-                  <th scope="row">{c.label}</th>
-                  <td class="identifier">{groupSerial(c.serial)}</td>
-                  <td>
-                    {t(lang, `people.certificate.${c.state}`)}
-                    {c.revocationReason ? ` (${reasonText(lang, c.revocationReason)})` : ''}
-                  </td>
-                  <td>{t(lang, 'people.certificates.until', { date: date(lang, c.notAfter) })}</td>
-                  <td>
-                    {c.state === 'valid' ? (
-                      <a href={`${base}/certificats/${encodeURIComponent(c.serial)}/revoquer`}>
-                        {t(lang, 'people.do.revokeCertificate')}
-                        <span class="visually-hidden"> {c.label}</span>
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableSection lang={lang} id="certificates" title="people.certificates.title" empty={person.certificates.length === 0} columns={['people.certificates.label', 'people.certificates.serial', 'people.certificates.state', 'people.certificates.validity', 'people.col.actions']}>
+        {person.certificates.map((c) => (
+          <tr key={c.serial} data-serial={c.serial}>
+            <th scope="row">{c.label}</th>
+            <td class="identifier">{groupSerial(c.serial)}</td>
+            <td>
+              {t(lang, `people.certificate.${c.state}`)}
+              {c.revocationReason ? ` (${reasonText(lang, c.revocationReason)})` : ''}
+            </td>
+            <td>{t(lang, 'people.certificates.until', { date: date(lang, c.notAfter) })}</td>
+            <td>
+              {c.state === 'valid' ? (
+                <a href={`${base}/certificats/${encodeURIComponent(c.serial)}/revoquer`}>
+                  {t(lang, 'people.do.revokeCertificate')}
+                  <span class="visually-hidden"> {c.label}</span>
+                </a>
+              ) : (
+                '—'
+              )}
+            </td>
+          </tr>
+        ))}
+      </TableSection>
 
-      <section aria-labelledby="requests-title">
-        <h2 id="requests-title">{t(lang, 'people.requests.title')}</h2>
-        {person.certificateRequests.length === 0 ? (
-          <p>{t(lang, 'people.none')}</p>
-        ) : (
-          <table class="table" aria-labelledby="requests-title">
-            <thead>
-              <tr>
-                <th scope="col">{t(lang, 'people.certificates.label')}</th>
-                <th scope="col">{t(lang, 'people.requests.status')}</th>
-                <th scope="col">{t(lang, 'people.requests.code')}</th>
-                <th scope="col">{t(lang, 'people.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.certificateRequests.map((r) => (
-                <tr key={r.id} data-request={r.id}>
-                  <th scope="row">{r.label}</th>
-                  <td>{t(lang, `people.request.${r.status}`)}</td>
-                  <td>{r.withdrawal ? t(lang, `people.code.${r.withdrawal.status}`, { date: date(lang, r.withdrawal.expiresAt) }) : '—'}</td>
-                  <td>
-                    {r.canReissueCode ? (
-                      <a href={`${base}/demandes/${encodeURIComponent(r.id)}/nouveau-code`}>
-                        {t(lang, props.codeNeedsSecondApproval ? 'people.do.newCodeFourEyes' : 'people.do.newCode')}
-                        <span class="visually-hidden"> {r.label}</span>
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableSection lang={lang} id="requests" title="people.requests.title" empty={person.certificateRequests.length === 0} columns={['people.certificates.label', 'people.requests.status', 'people.requests.code', 'people.col.actions']}>
+        {person.certificateRequests.map((r) => (
+          <tr key={r.id} data-request={r.id}>
+            <th scope="row">{r.label}</th>
+            <td>{t(lang, `people.request.${r.status}`)}</td>
+            <td>{r.withdrawal ? t(lang, `people.code.${r.withdrawal.status}`, { date: date(lang, r.withdrawal.expiresAt) }) : '—'}</td>
+            <td>
+              {r.canReissueCode ? (
+                <a href={`${base}/demandes/${encodeURIComponent(r.id)}/nouveau-code`}>
+                  {t(lang, props.codeNeedsSecondApproval ? 'people.do.newCodeFourEyes' : 'people.do.newCode')}
+                  <span class="visually-hidden"> {r.label}</span>
+                </a>
+              ) : (
+                '—'
+              )}
+            </td>
+          </tr>
+        ))}
+      </TableSection>
 
-      <section aria-labelledby="grants-title">
-        <h2 id="grants-title">{t(lang, 'people.grants.title')}</h2>
-        {person.grants.length === 0 ? (
-          <p>{t(lang, 'people.none')}</p>
-        ) : (
-          <table class="table" aria-labelledby="grants-title">
-            <thead>
-              <tr>
-                <th scope="col">{t(lang, 'people.grants.application')}</th>
-                <th scope="col">{t(lang, 'people.grants.status')}</th>
-                <th scope="col">{t(lang, 'people.grants.since')}</th>
-                <th scope="col">{t(lang, 'people.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.grants.map((g) => (
-                <tr key={g.applicationId} data-application={g.applicationId}>
-                  <th scope="row">{g.applicationName}</th>
-                  <td>{t(lang, `people.grant.${g.status}`)}</td>
-                  <td>{date(lang, g.since)}</td>
-                  <td>
-                    {g.status === 'granted' ? (
-                      <a href={`${base}/acces/${encodeURIComponent(g.applicationId)}/retirer`}>
-                        {t(lang, 'people.do.revokeGrant')}
-                        <span class="visually-hidden"> {g.applicationName}</span>
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableSection lang={lang} id="grants" title="people.grants.title" empty={person.grants.length === 0} columns={['people.grants.application', 'people.grants.status', 'people.grants.since', 'people.col.actions']}>
+        {person.grants.map((g) => (
+          <tr key={g.applicationId} data-application={g.applicationId}>
+            <th scope="row">{g.applicationName}</th>
+            <td>{t(lang, `people.grant.${g.status}`)}</td>
+            <td>{date(lang, g.since)}</td>
+            <td>
+              {g.status === 'granted' ? (
+                <a href={`${base}/acces/${encodeURIComponent(g.applicationId)}/retirer`}>
+                  {t(lang, 'people.do.revokeGrant')}
+                  <span class="visually-hidden"> {g.applicationName}</span>
+                </a>
+              ) : (
+                '—'
+              )}
+            </td>
+          </tr>
+        ))}
+      </TableSection>
 
-      <section aria-labelledby="legacy-title">
-        <h2 id="legacy-title">{t(lang, 'people.legacy.title')}</h2>
-        {person.legacyIdentifiers.length === 0 ? (
-          <p>{t(lang, 'people.none')}</p>
-        ) : (
-          <table class="table" aria-labelledby="legacy-title">
-            <thead>
-              <tr>
-                <th scope="col">{t(lang, 'people.grants.application')}</th>
-                <th scope="col">{t(lang, 'people.legacy.username')}</th>
-                <th scope="col">{t(lang, 'people.legacy.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.legacyIdentifiers.map((m) => (
-                <tr key={m.applicationId}>
-                  <th scope="row">{m.applicationName}</th>
-                  <td class="identifier">{m.legacyUsername}</td>
-                  <td>{m.cutOverAt ? t(lang, 'people.legacy.cutOver', { date: date(lang, m.cutOverAt) }) : t(lang, 'people.legacy.mapped', { date: date(lang, m.createdAt) })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <TableSection lang={lang} id="legacy" title="people.legacy.title" empty={person.legacyIdentifiers.length === 0} columns={['people.grants.application', 'people.legacy.username', 'people.legacy.status']}>
+        {person.legacyIdentifiers.map((m) => (
+          <tr key={m.applicationId}>
+            <th scope="row">{m.applicationName}</th>
+            <td class="identifier">{m.legacyUsername}</td>
+            <td>{m.cutOverAt ? t(lang, 'people.legacy.cutOver', { date: date(lang, m.cutOverAt) }) : t(lang, 'people.legacy.mapped', { date: date(lang, m.createdAt) })}</td>
+          </tr>
+        ))}
+      </TableSection>
 
       <section aria-labelledby="logins-title">
         <h2 id="logins-title">{t(lang, 'people.logins.title')}</h2>
@@ -359,5 +292,31 @@ export function PersonPage(props: PersonPageProps) {
         <EventsTable lang={lang} events={person.audit} caption={t(lang, 'people.audit.title')} id="audit-title" />
       </section>
     </ConsoleLayout>
+  );
+}
+
+/** A section of the person page: its title, then "none" or a table with these column headers. */
+function TableSection(props: { lang: Lang; id: string; title: MessageKey; empty: boolean; columns: MessageKey[]; children: ComponentChildren }) {
+  const { lang, id } = props;
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t(lang, props.title)}</h2>
+      {props.empty ? (
+        <p>{t(lang, 'people.none')}</p>
+      ) : (
+        <table class="table" aria-labelledby={`${id}-title`}>
+          <thead>
+            <tr>
+              {props.columns.map((key) => (
+                <th key={key} scope="col">
+                  {t(lang, key)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      )}
+    </section>
   );
 }
