@@ -5,7 +5,7 @@ import type { Storage, User } from '../../storage/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { applyIdentityHeaders, signAssertion, type AuthMethod, type Identity, type SigningKey } from '../../identity/index.ts';
 import { clientIp, requestHost } from '../context.ts';
-import { legacyUsernameFor } from '../../legacy/index.ts';
+import { hasLegacy, legacyUsernameFor } from '../../legacy/index.ts';
 
 export interface IdentityDeps {
   config: Config;
@@ -28,7 +28,8 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
     certificateSha256: certificate.record.fingerprintSha256,
     establishmentId: establishment?.id ?? null,
     establishmentName: establishment?.name ?? null,
-    legacyUsername: await legacyUsernameFor(storage, user.id, app.id),
+    // Only applications with legacy settings can have mappings: no query on the hot path for the others.
+    legacyUsername: hasLegacy(app) ? await legacyUsernameFor(storage, user.id, app.id) : null,
   };
 }
 
