@@ -107,7 +107,8 @@ describe.each([{ keyAlgorithm: 'rsa-2048' as const }, { keyAlgorithm: 'ec-p256' 
       await page.getByRole('button', { name: 'Suivant' }).click();
       await page.waitForSelector('#step-password:not([hidden])', { timeout: 30_000 });
       expect(await activeId(page)).toBe('step-password-heading');
-      expect(await page.textContent('#enrollment-progress')).toBe('Certificat reçu.');
+      // The file password comes first: nothing has been sent, the code is still unused.
+      expect(await gw.runtime.storage.certificates.listByUser(user.id)).toEqual([]);
 
       // Step 4: the file password (too short, then mismatched, then right).
       await page.getByLabel('Mot de passe du fichier', { exact: true }).fill('court');
@@ -120,8 +121,9 @@ describe.each([{ keyAlgorithm: 'rsa-2048' as const }, { keyAlgorithm: 'ec-p256' 
       expect(await page.textContent('#password-error')).toContain('pas identiques');
       await page.getByLabel('Confirmez le mot de passe', { exact: true }).fill(P12_PASSWORD);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Créer et télécharger le fichier' }).click()]);
-      const fileName = `certificat-${user.identifier}.p12`;
-      expect(download.suggestedFilename()).toBe(fileName);
+      const fileName = download.suggestedFilename();
+      // The date in the name keeps a renewed file from landing as "(1)".
+      expect(fileName).toMatch(new RegExp(`^certificat-${user.identifier.replace('.', '\\.')}-\\d{4}-\\d{2}-\\d{2}\\.p12$`));
       const file = path.join(work, `${keyAlgorithm}-${fileName}`);
       await download.saveAs(file);
 
@@ -130,7 +132,8 @@ describe.each([{ keyAlgorithm: 'rsa-2048' as const }, { keyAlgorithm: 'ec-p256' 
       expect(await activeId(page)).toBe('step-install-heading');
       expect(await page.locator('#step-install [data-file-name]').first().textContent()).toBe(fileName);
       expect(await page.locator('details[data-platform="linux"]').getAttribute('open')).not.toBeNull();
-      expect(await page.textContent('#step-install')).toContain('C’est terminé\u00a0: fermez cet onglet et déconnectez-vous.');
+      // Nobody is signed in on /retrait: no "déconnectez-vous".
+      expect(await page.textContent('#step-install')).toContain('C’est terminé\u00a0: vous pouvez fermer cet onglet.');
       expect(await page.isVisible('#step-password')).toBe(false);
 
       // openssl reads the file with the password; the key inside is the certificate's.
@@ -152,7 +155,91 @@ describe.each([{ keyAlgorithm: 'rsa-2048' as const }, { keyAlgorithm: 'ec-p256' 
 
       expect(problems).toEqual([]);
       // Only the wrong code was refused (and the favicon Passerelle does not have).
-      expect(failed.filter((f) => !f.startsWith('GET /favicon.ico'))).toEqual(['POST /api/withdrawal 400']);
+      expect(failed.filter((f) => !f.startsWith('GET /favicon.ico'))).toEqual(['POST /api/withdrawal/check 400']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('survives a closed tab: nothing is spent before the file password, and a lost answer resumes with the same certificate', async () => {
+    const user = await gw.user();
+    const { code, identifier } = await approvedRequest(gw, user);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, locale: 'fr-FR' });
+    const url = `https://localhost:${gw.listeners.publicPort}/retrait`;
+    const toCode = async (page: Page) => {
+      await page.goto(url);
+      await page.getByRole('button', { name: 'J’ai reçu un code de retrait' }).click();
+      await page.getByRole('button', { name: 'Continuer' }).click();
+      await page.getByLabel('Identifiant de retrait', { exact: true }).fill(identifier);
+      await page.getByLabel('Code de retrait', { exact: true }).fill(code);
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.waitForSelector('#step-password:not([hidden])', { timeout: 30_000 });
+    };
+    const choosePassword = async (page: Page) => {
+      await page.getByLabel('Mot de passe du fichier', { exact: true }).fill(P12_PASSWORD);
+      await page.getByLabel('Confirmez le mot de passe', { exact: true }).fill(P12_PASSWORD);
+    };
+    try {
+      // 1. The tab is closed right after the code step: the code is not burnt, nothing was issued.
+      const first = await context.newPage();
+      await toCode(first);
+      await first.close();
+      expect(await gw.runtime.storage.certificates.listByUser(user.id)).toEqual([]);
+
+      // 2. Again; this time the certificate is issued but its answer never reaches the page (tab closed, crash).
+      const second = await context.newPage();
+      expect(await second.goto(url).then(() => second.isVisible('#resume'))).toBe(false);
+      await toCode(second);
+      await choosePassword(second);
+      let issued: { serial: string } | null = null;
+      await second.route('**/api/withdrawal', async (route) => {
+        const response = await route.fetch();
+        issued = (await response.json()) as { serial: string };
+        await route.abort('connectionreset');
+      });
+      await second.getByRole('button', { name: 'Créer et télécharger le fichier' }).click();
+      await second.waitForSelector('#password-error:not([hidden])', { timeout: 30_000 });
+      await second.close();
+      expect(issued).not.toBeNull();
+      const serial = issued!.serial;
+      expect((await gw.runtime.storage.certificates.listByUser(user.id)).map((c) => c.serial)).toEqual([serial]);
+
+      // 3. /retrait reopened in the same browser offers to resume, and delivers that same certificate.
+      const third = await context.newPage();
+      const { problems } = watch(third);
+      await third.goto(url);
+      await third.waitForSelector('#resume:not([hidden])');
+      expect(await third.textContent('#resume-text')).toContain(identifier);
+      expect(await third.textContent('#step-start')).toContain('dans les 15 minutes');
+      await third.getByRole('button', { name: 'Reprendre le retrait' }).click();
+      expect(await third.inputValue('#withdrawal-identifier')).toBe(identifier);
+      await third.getByLabel('Code de retrait', { exact: true }).fill(code);
+      await third.getByRole('button', { name: 'Suivant' }).click();
+      await choosePassword(third);
+      const [download] = await Promise.all([third.waitForEvent('download', { timeout: 30_000 }), third.getByRole('button', { name: 'Créer et télécharger le fichier' }).click()]);
+      const file = path.join(work, `resumed-${keyAlgorithm}-${download.suggestedFilename()}`);
+      await download.saveAs(file);
+      const certPem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${P12_PASSWORD}`, '-nokeys', '-clcerts'], { encoding: 'utf8' });
+      const keyPem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${P12_PASSWORD}`, '-nocerts', '-nodes'], { encoding: 'utf8' });
+      const certificate = new X509Certificate(certPem.slice(certPem.indexOf('-----BEGIN CERTIFICATE-----')));
+      expect(certificate.serialNumber.toLowerCase()).toBe(serial);
+      const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' });
+      expect(spki(createPublicKey(createPrivateKey(keyPem))).equals(spki(certificate.publicKey))).toBe(true);
+      // One certificate, no orphan.
+      expect((await gw.runtime.storage.certificates.listByUser(user.id)).map((c) => c.serial)).toEqual([serial]);
+      expect(problems).toEqual([]);
+
+      // The .p12 saved, the key pair left IndexedDB: nothing to resume any more.
+      await third.goto(url);
+      await third.waitForFunction(() => document.getElementById('start-action')?.hidden === false);
+      expect(await third.isVisible('#resume')).toBe(false);
+      expect(await third.evaluate(() => new Promise<number>((resolve) => {
+        const open = indexedDB.open('passerelle-withdrawal', 1);
+        open.onsuccess = () => {
+          const count = open.result.transaction('pending').objectStore('pending').count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }))).toBe(0);
     } finally {
       await context.close();
     }

@@ -159,6 +159,47 @@ describe.each(databaseBackends())('withdrawal API on $name', ({ url }) => {
     expect((await gw.runtime.storage.certificates.listByUser(user.id)).map((c) => c.serial)).toEqual([serial]);
   });
 
+  it('gives the same certificate to a new CSR of the same key pair (proof of possession), not to the right key with a wrong code', async () => {
+    const user = await gw.user();
+    const w = await approved(user);
+    const { csr, keyPem } = opensslCsr('ec');
+    const first = await redeem({ identifier: w.identifier, code: w.code, csr });
+    expect(first.status, first.body).toBe(200);
+    const serial = (JSON.parse(first.body) as { serial: string }).serial;
+
+    // Another CSR signed with the same private key (a new signature, so another hash).
+    const keyFile = path.join(work, `again-${serial}.pem`);
+    writeFileSync(keyFile, keyPem);
+    const again = execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=again'], { encoding: 'utf8' });
+    expect(readCsr(again)!.sha256).not.toBe(readCsr(csr)!.sha256);
+    const wrongCode = await redeem({ identifier: w.identifier, code: 'zzzz2222', csr: again });
+    expect(errorOf(wrongCode)).toBe('invalid_code');
+    const retry = await redeem({ identifier: w.identifier, code: w.code, csr: again });
+    expect(retry.status, retry.body).toBe(200);
+    expect(JSON.parse(retry.body)).toMatchObject({ serial });
+    // A forged CSR claiming that public key without its private key gets nothing.
+    const forged = await redeem({ identifier: w.identifier, code: w.code, csr: forge(again) });
+    expect(errorOf(forged)).toBe('code_used');
+    expect((await gw.runtime.storage.certificates.listByUser(user.id)).map((c) => c.serial)).toEqual([serial]);
+  });
+
+  it('checks an identifier and code without spending it (the page asks for the file password before sending the CSR)', async () => {
+    const user = await gw.user();
+    const w = await approved(user);
+    const check = (body: unknown) =>
+      gw.request({ port: 'public', host: 'localhost', method: 'POST', path: '/api/withdrawal/check', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    const ok = await check({ identifier: w.identifier, code: w.code });
+    expect(ok.status, ok.body).toBe(200);
+    const wrong = await check({ identifier: w.identifier, code: 'zzzz2222' });
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong)).toBe('invalid_code');
+    expect(errorOf(await check({ identifier: w.identifier }))).toBe('invalid_request');
+    expect(await gw.runtime.storage.certificates.listByUser(user.id)).toEqual([]);
+    // Still usable; once used, the check says so.
+    expect((await redeem({ identifier: w.identifier, code: w.code, csr: opensslCsr('ec').csr })).status).toBe(200);
+    expect(errorOf(await check({ identifier: w.identifier, code: w.code }))).toBe('code_used');
+  });
+
   it('locks the code at the fifth wrong try; then even the right code is refused', async () => {
     const user = await gw.user();
     const w = await approved(user);

@@ -30,6 +30,11 @@ export const IDS = {
   passwordConfirm: 'p12-password-confirm',
   passwordError: 'password-error',
   downloadAgain: 'download-again',
+  /** A withdrawal interrupted in this browser (closed tab, crash), offered for resumption. */
+  resume: 'resume',
+  resumeText: 'resume-text',
+  resumeButton: 'resume-button',
+  resumeDiscard: 'resume-discard',
   renewalDone: 'renewal-done',
   renewalCompleteError: 'renewal-complete-error',
 } as const;
@@ -43,7 +48,11 @@ export interface RootData {
   keyAlgorithm: KeyAlgorithmName;
   /** Where the CSR goes: POST /api/withdrawal or POST /.passerelle/renouveler. */
   submitUrl: string;
-  /** Renewal: POST here once the .p12 is built, to revoke the old certificate. */
+  /** Withdrawal: POST {identifier, code} here first — checked, nothing spent — before the file password. */
+  checkUrl?: string;
+  /** Withdrawal: config.withdrawal.retryWindowMinutes, how long an interrupted withdrawal can resume. */
+  retryWindowMinutes?: string;
+  /** Renewal: POST here once the .p12 is built (kept for compatibility; the old certificate now stays valid until the new one is used). */
   completeUrl?: string;
   /** Renewal: the session's CSRF token, sent as the X-CSRF-Token header. */
   csrf?: string;
@@ -99,6 +108,8 @@ export const SCRIPT_MESSAGES = [
   'password.tooShort',
   'password.mismatch',
   'field.required',
+  'resume.text',
+  'resume.code',
   ...API_ERRORS.map((code) => `error.${code}` as const),
 ] as const;
 export type ScriptMessage = (typeof SCRIPT_MESSAGES)[number];

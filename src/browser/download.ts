@@ -17,9 +17,13 @@ export function saveFile(bytes: Uint8Array<ArrayBuffer>, fileName: string, type 
   return save;
 }
 
-/** `certificat-<identifier>.p12`, with the platform domain left out and nothing a file system dislikes. */
-export function p12FileName(identifier: string): string {
+/**
+ * `certificat-<identifier>-<YYYY-MM-DD>.p12`, with the platform domain left out and nothing a file system
+ * dislikes. The date (local) tells a renewed file from the old one, which would otherwise land as "(1)".
+ */
+export function p12FileName(identifier: string, date: Date): string {
   const local = identifier.trim().toLowerCase().split('@')[0] ?? '';
   const safe = local.replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 80);
-  return `certificat-${safe || 'passerelle'}.p12`;
+  const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+  return `certificat-${safe || 'passerelle'}-${day}.p12`;
 }

@@ -6,6 +6,8 @@
  */
 import { CHECKS, IDS, type KeyAlgorithmName, type Mode, type ScriptMessage } from './dom.ts';
 import { postJson, type IssuedCertificate } from './api.ts';
+import type { ApiError } from './dom.ts';
+import { clearPending, loadPending, resumableUntil, savePending } from './pending.ts';
 import { checkBrowser, detectPlatform } from './compat.ts';
 import { buildCsr } from './csr.ts';
 import { generateKeyPair } from './keys.ts';
@@ -20,6 +22,10 @@ interface State {
   csr: { commonName: string; pem: string } | null;
   issued: IssuedCertificate | null;
   identifier: string;
+  /** Withdrawal: the code, checked by the server, sent with the CSR once the file password is chosen. */
+  code: string;
+  /** Resuming an interrupted withdrawal of this browser: the code is already spent, not checked again. */
+  resuming: boolean;
 }
 
 function start(): void {
@@ -28,10 +34,12 @@ function start(): void {
   const mode = (root.dataset.mode === 'renewal' ? 'renewal' : 'withdrawal') satisfies Mode;
   const keyAlgorithm = (root.dataset.keyAlgorithm === 'ec-p256' ? 'ec-p256' : 'rsa-2048') satisfies KeyAlgorithmName;
   const submitUrl = root.dataset.submitUrl ?? '';
+  const checkUrl = root.dataset.checkUrl ?? '';
+  const retryWindowMs = (Number(root.dataset.retryWindowMinutes ?? '15') || 0) * 60_000;
   const passwordMin = Number(root.dataset.passwordMin ?? '8') || 8;
   const csrfHeaders: Record<string, string> = root.dataset.csrf ? { 'x-csrf-token': root.dataset.csrf } : {};
   const message = loadMessages();
-  const state: State = { keys: null, csr: null, issued: null, identifier: root.dataset.identifier ?? '' };
+  const state: State = { keys: null, csr: null, issued: null, identifier: root.dataset.identifier ?? '', code: '', resuming: false };
 
   byId(IDS.noscript).hidden = true;
   byId(IDS.startAction).hidden = false;
@@ -39,6 +47,39 @@ function start(): void {
     showStep(IDS.stepCheck);
     runChecks();
   });
+  if (mode === 'withdrawal') void offerResume();
+
+  /** A withdrawal interrupted in this browser (tab closed, crash) within the retry window: offer to finish it. */
+  async function offerResume(): Promise<void> {
+    const pending = await loadPending(retryWindowMs);
+    const box = maybeById(IDS.resume);
+    if (!pending || !box) return;
+    const format = (ms: number) => new Intl.DateTimeFormat(document.documentElement.lang || 'fr', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(ms));
+    byId(IDS.resumeText).textContent = fill(message('resume.text'), { identifier: pending.identifier, date: format(pending.sentAt), until: format(resumableUntil(pending, retryWindowMs)) });
+    box.hidden = false;
+    byId<HTMLButtonElement>(IDS.resumeButton).addEventListener('click', () => {
+      state.keys = { publicKey: pending.publicKey, privateKey: pending.privateKey };
+      state.csr = { commonName: pending.identifier.split('@')[0] ?? '', pem: pending.csrPem };
+      state.identifier = pending.identifier;
+      state.issued = pending.issued;
+      state.resuming = true;
+      box.hidden = true;
+      if (pending.issued) {
+        showStep(IDS.stepPassword);
+        return;
+      }
+      const identifierInput = byId<HTMLInputElement>(IDS.identifier);
+      identifierInput.value = pending.identifier;
+      identifierInput.readOnly = true;
+      showError(IDS.codeError, null);
+      byId(`${IDS.code}-hint`).textContent = message('resume.code');
+      showStep(IDS.stepCode);
+    });
+    byId<HTMLButtonElement>(IDS.resumeDiscard).addEventListener('click', () => {
+      box.hidden = true;
+      void clearPending();
+    });
+  }
 
   // Step 2: compatibility of this browser.
   const continueButton = byId<HTMLButtonElement>(IDS.continueButton);
@@ -53,21 +94,26 @@ function start(): void {
     byId(IDS.continueAction).hidden = !ok;
   }
   continueButton.addEventListener('click', () => {
-    if (mode === 'withdrawal') {
-      showStep(IDS.stepCode);
-      return;
-    }
-    void renew();
+    showStep(mode === 'withdrawal' ? IDS.stepCode : IDS.stepPassword);
   });
 
-  // Step 3 (withdrawal): identifier + code → key, CSR, certificate.
+  // Step 3 (withdrawal): identifier + code, checked by the server without spending the code.
   const codeForm = maybeById<HTMLFormElement>(IDS.codeForm);
   codeForm?.addEventListener('submit', (event) => {
     event.preventDefault();
-    void withdraw(codeForm);
+    void checkCode(codeForm);
   });
 
-  async function withdraw(form: HTMLFormElement): Promise<void> {
+  function codeProblem(error: ApiError): void {
+    const codeInput = byId<HTMLInputElement>(IDS.code);
+    const wrong = error === 'invalid_code' || error === 'code_locked' || error === 'code_expired' || error === 'code_used';
+    markInvalid(codeInput, wrong, IDS.codeError);
+    setProgress('');
+    showError(IDS.codeError, message(`error.${error}`));
+    codeInput.focus();
+  }
+
+  async function checkCode(form: HTMLFormElement): Promise<void> {
     const identifierInput = byId<HTMLInputElement>(IDS.identifier);
     const codeInput = byId<HTMLInputElement>(IDS.code);
     const identifier = identifierInput.value.trim();
@@ -80,53 +126,44 @@ function start(): void {
       return;
     }
     showError(IDS.codeError, null);
-    setBusy(form, true);
-    const error = await requestCertificate({ identifier, code }, identifier).finally(() => setBusy(form, false));
-    if (error) {
-      const wrong = error === 'invalid_code' || error === 'code_locked' || error === 'code_expired' || error === 'code_used';
-      markInvalid(codeInput, wrong, IDS.codeError);
-      setProgress('');
-      showError(IDS.codeError, message(`error.${error}`));
-      codeInput.focus();
-      return;
+    // Resuming: the code was spent by the interrupted withdrawal; the CSR sent again proves the rest.
+    if (!state.resuming) {
+      setBusy(form, true);
+      const result = await postJson<{ ok: true }>(checkUrl, { identifier, code }).finally(() => setBusy(form, false));
+      if (!result.ok) return codeProblem(result.error);
+      state.identifier = identifier;
     }
-    state.identifier = identifier;
+    markInvalid(codeInput, false, IDS.codeError);
+    state.code = code;
     showStep(IDS.stepPassword);
   }
 
-  // Renewal: the certificate presented is the proof; straight to key and CSR.
-  async function renew(): Promise<void> {
-    showError(IDS.checkError, null);
-    continueButton.disabled = true;
-    const error = await requestCertificate({}, state.identifier).finally(() => (continueButton.disabled = false));
-    if (error) {
-      setProgress('');
-      showError(IDS.checkError, message(`error.${error}`));
-      continueButton.focus();
-      return;
-    }
-    showStep(IDS.stepPassword);
-  }
-
-  /** Makes the key pair (once: a retry after a wrong code reuses it), sends the CSR; null or an error code. */
-  async function requestCertificate(fields: Record<string, string>, commonName: string) {
+  /**
+   * Makes the key pair (once: a retry reuses it) and the CSR, keeps them in IndexedDB (withdrawal), sends
+   * the CSR; null or an error code.
+   */
+  async function requestCertificate(): Promise<ApiError | null> {
     setProgress(message('progress.generating'));
     try {
       state.keys ??= await generateKeyPair(keyAlgorithm);
+      const name = state.identifier.split('@')[0] ?? '';
+      if (state.csr?.commonName !== name) state.csr = { commonName: name, pem: await buildCsr(state.keys, name) };
     } catch {
-      return 'internal_error' as const;
+      return 'internal_error';
     }
-    const name = commonName.split('@')[0] ?? '';
-    if (state.csr?.commonName !== name) state.csr = { commonName: name, pem: await buildCsr(state.keys, name) };
+    const pending = { identifier: state.identifier, publicKey: state.keys.publicKey, privateKey: state.keys.privateKey, csrPem: state.csr.pem, sentAt: Date.now(), issued: null };
+    if (mode === 'withdrawal') await savePending(pending).catch(() => undefined);
     setProgress(message('progress.sending'));
+    const fields = mode === 'withdrawal' ? { identifier: state.identifier, code: state.code } : {};
     const result = await postJson<IssuedCertificate>(submitUrl, { ...fields, csr: state.csr.pem }, csrfHeaders);
     if (!result.ok) return result.error;
     state.issued = result.data;
+    if (mode === 'withdrawal') await savePending({ ...pending, issued: result.data }).catch(() => undefined);
     setProgress(message('progress.received'));
     return null;
   }
 
-  // Step 4: the .p12 password, then the file.
+  // Step 4: the .p12 password, then the certificate, then the file.
   const passwordForm = byId<HTMLFormElement>(IDS.passwordForm);
   passwordForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -148,8 +185,23 @@ function start(): void {
       return;
     }
     showError(IDS.passwordError, null);
-    if (!state.keys || !state.issued) return;
     setBusy(form, true);
+    if (!state.issued) {
+      const error = await requestCertificate();
+      if (error) {
+        setBusy(form, false);
+        setProgress('');
+        if (mode === 'withdrawal' && (error.startsWith('code_') || error === 'invalid_code')) {
+          showStep(IDS.stepCode);
+          codeProblem(error);
+          return;
+        }
+        showError(IDS.passwordError, message(`error.${error}`));
+        passwordInput.focus();
+        return;
+      }
+    }
+    if (!state.keys || !state.issued) return;
     setProgress(message('progress.building'));
     let saved: { fileName: string; again: () => void };
     try {
@@ -160,6 +212,8 @@ function start(): void {
       showError(IDS.passwordError, message('error.internal_error'));
       return;
     }
+    // The file exists: the key pair leaves IndexedDB (the Blob in memory still serves "download again").
+    if (mode === 'withdrawal') await clearPending();
     setBusy(form, false);
     passwordInput.value = '';
     confirmInput.value = '';
@@ -170,7 +224,6 @@ function start(): void {
     if (details) details.open = true;
     setProgress(message('progress.downloaded'));
     showStep(IDS.stepInstall);
-    if (mode === 'renewal') await complete(state.issued.serial);
   }
 
   /** Builds the .p12 in memory and offers it as a download; returns how to offer it again. */
@@ -183,19 +236,14 @@ function start(): void {
       password,
       friendlyName: issued.label ? `${state.identifier.split('@')[0]} — ${issued.label}` : state.identifier,
     });
-    const fileName = p12FileName(state.identifier);
+    const fileName = p12FileName(state.identifier, new Date());
     return { fileName, again: saveFile(p12, fileName) };
   }
+}
 
-  /** Renewal: the new file exists, so the old certificate can go (revoked as superseded). */
-  async function complete(serial: string): Promise<void> {
-    const completeUrl = root?.dataset.completeUrl;
-    if (!completeUrl) return;
-    setProgress(message('progress.completing'));
-    const result = await postJson<{ revoked: string }>(completeUrl, { serial }, csrfHeaders);
-    byId(result.ok ? IDS.renewalDone : IDS.renewalCompleteError).hidden = false;
-    setProgress(result.ok ? message('progress.downloaded') : '');
-  }
+/** `{name}` placeholders of a server-rendered message. */
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

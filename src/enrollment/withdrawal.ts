@@ -7,6 +7,7 @@ import { parseWithdrawalIdentifier } from './withdrawal-codes.ts';
 import { csrPublicKey, readCsr, type ReadCsr } from './withdrawal-csr.ts';
 import { withdrawalCandidates, type WithdrawalCandidate } from './withdrawal-lookup.ts';
 import { certificateRecord, collectiveProfile, personalProfile } from '../ca/records.ts';
+import { samePublicKey } from './withdrawal-retry.ts';
 
 export interface RedeemInput {
   identifier: string;
@@ -63,6 +64,42 @@ export class WithdrawalService {
     }
   }
 
+  /**
+   * Identifier + code checked without spending anything, so that the page asks for the file password
+   * before the CSR goes out. A wrong code counts as a wrong try (same lock as redeem).
+   */
+  async check(input: Omit<RedeemInput, 'csrPem'>): Promise<void> {
+    const context: Context = { subject: null, requestId: null };
+    try {
+      const { storage, config, clock } = this.runtime;
+      const parsed = parseWithdrawalIdentifier(input.identifier, config.platformDomain);
+      const candidates = await withdrawalCandidates(storage.db, storage, parsed);
+      const match = await findMatch(candidates, input.code.replace(/\s+/g, ''));
+      if (!match) return await this.#wrongCode(candidates);
+      context.subject = subjectOf(match);
+      context.requestId = match.request.id;
+      const { code } = match;
+      if (code.status === 'locked') throw codeLocked();
+      if (code.status === 'used') throw codeUsed();
+      if (code.expiresAt <= clock.now().getTime()) throw codeExpired();
+      if (match.request.status !== 'approved') throw codeUsed();
+      if (match.owner?.status === 'deactivated') throw new ForbiddenError('account_deactivated', 'this account is deactivated');
+    } catch (error) {
+      await this.runtime.auditor
+        .record({
+          action: 'withdrawal.check',
+          outcome: 'failure',
+          reason: error instanceof PasserelleError ? error.code : 'internal_error',
+          actor: input.identifier.trim().toLowerCase().slice(0, 200) || null,
+          ip: input.ip,
+          subject: context.subject,
+          details: context.requestId ? { requestId: context.requestId } : null,
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
   async #redeem(input: RedeemInput, context: Context): Promise<RedeemResult> {
     const { storage, config, clock } = this.runtime;
     const parsed = parseWithdrawalIdentifier(input.identifier, config.platformDomain);
@@ -78,7 +115,7 @@ export class WithdrawalService {
     const now = clock.now().getTime();
     const { code: stored } = match;
     if (stored.status === 'locked') throw codeLocked();
-    if (stored.status === 'used') return this.#retry(match, csr, now);
+    if (stored.status === 'used') return this.#retry(match, csr, now, input.ip);
     if (stored.expiresAt <= now) throw codeExpired();
     if (match.request.status !== 'approved') throw codeUsed();
     if (match.owner?.status === 'deactivated') throw new ForbiddenError('account_deactivated', 'this account is deactivated');
@@ -89,7 +126,7 @@ export class WithdrawalService {
     if (spent) return this.#result(issued.pem, issued.serial, match.request.label);
     // Another request spent the code between our read and our transaction: answer as if it came first.
     const fresh = await storage.withdrawalCodes.findById(stored.id);
-    if (fresh?.status === 'used') return this.#retry({ ...match, code: fresh }, csr, clock.now().getTime());
+    if (fresh?.status === 'used') return this.#retry({ ...match, code: fresh }, csr, clock.now().getTime(), input.ip);
     if (fresh?.status === 'locked') throw codeLocked();
     if (fresh && fresh.expiresAt <= clock.now().getTime()) throw codeExpired();
     throw codeUsed();
@@ -112,13 +149,20 @@ export class WithdrawalService {
     throw invalidCode();
   }
 
-  /** The code was used: the same CSR shortly after gets the same certificate (a lost response must not burn it). */
-  async #retry(match: WithdrawalCandidate, csr: ReadCsr | null, now: number): Promise<RedeemResult> {
+  /**
+   * The code was used: within the retry window, the holder of the same key pair gets the same certificate
+   * again (a lost response or a closed tab must not burn the code). "Same key pair" is the same CSR, or a
+   * new CSR — whose signature proves possession of the private key — for the certificate's public key.
+   * Read-only: nothing is issued or spent, so concurrent retries cannot mint a second certificate.
+   */
+  async #retry(match: WithdrawalCandidate, csr: ReadCsr | null, now: number, ip: string | null): Promise<RedeemResult> {
     const { code } = match;
     const windowMs = this.runtime.config.withdrawal.retryWindowMinutes * 60_000;
-    if (!csr || code.csrSha256 !== csr.sha256 || code.usedAt === null || now > code.usedAt + windowMs || !code.certificateSerial) throw codeUsed();
+    if (!csr || code.usedAt === null || now > code.usedAt + windowMs || !code.certificateSerial) throw codeUsed();
     const record = await this.runtime.storage.certificates.findBySerial(code.certificateSerial);
-    if (!record) throw codeUsed();
+    if (!record || record.status !== 'valid') throw codeUsed();
+    if (code.csrSha256 !== csr.sha256 && !(await samePublicKey(record.pem, await csrPublicKey(csr).catch(() => null)))) throw codeUsed();
+    await this.#audit({ outcome: 'success', reason: 'retry', actor: subjectOf(match), ip, subject: subjectOf(match), certificateSerial: record.serial, details: { requestId: match.request.id } }).catch(() => undefined);
     return this.#result(record.pem, record.serial, record.label);
   }
 

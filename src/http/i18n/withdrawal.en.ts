@@ -13,6 +13,10 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.start.privateKey':
     'The certificate’s secret key is created in this browser and never leaves this computer: the platform only makes the public certificate.',
   'withdrawal.start.button': 'I was given a withdrawal code',
+  'withdrawal.start.resumable':
+    'If the tab closes or the browser stops along the way, reopen this page in this same browser within {minutes} minutes: the pickup resumes where it stopped and you get the same certificate, without a new code.',
+  'withdrawal.resume.button': 'Resume the pickup',
+  'withdrawal.resume.discard': 'Start again from the beginning',
 
   'withdrawal.check.heading': 'Checking your browser',
   'withdrawal.check.lead': 'We check that this browser can create the key and save the certificate file.',
@@ -32,7 +36,7 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
 
   'withdrawal.password.heading': 'Protect the certificate file',
   'withdrawal.password.lead':
-    'Your certificate is ready. Choose a password for the file: you will be asked for it once, when installing it.',
+    'Choose a password for the certificate file: you will be asked for it once, when installing it. The certificate is then made and the file saved on this workstation.',
   'withdrawal.password.password': 'File password',
   'withdrawal.password.hint': 'At least {min} characters. This is not your account password.',
   'withdrawal.password.confirm': 'Confirm the password',
@@ -60,7 +64,7 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.install.linux.step3': 'Type the file password.',
   'withdrawal.install.restart': 'Then close the browser completely and open it again: it will offer this certificate to the platform’s applications.',
   'withdrawal.install.delete': 'Once the certificate is installed, delete the .p12 file from your downloads folder.',
-  'withdrawal.install.done': 'All done: close this tab and sign out.',
+  'withdrawal.install.done': 'All done: you may close this tab.',
 
   'withdrawal.script.progress.generating': 'Creating the key in your browser…',
   'withdrawal.script.progress.sending': 'Sending the certificate request…',
@@ -79,10 +83,13 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.script.password.tooShort': 'The password must have at least {min} characters.',
   'withdrawal.script.password.mismatch': 'The two passwords differ.',
   'withdrawal.script.field.required': 'Fill in this field.',
+  'withdrawal.script.resume.text':
+    'A certificate pickup for {identifier} was interrupted in this browser on {date}. You can resume it until {until}: you will get the same certificate, your code is not lost.',
+  'withdrawal.script.resume.code': 'Type the withdrawal code from the PDF document again: it resumes the interrupted pickup.',
   'withdrawal.script.error.invalid_code': 'Wrong withdrawal identifier or code. Check them in the PDF document.',
   'withdrawal.script.error.code_expired': 'This withdrawal code has expired. Ask the coordination cell for a new one.',
   'withdrawal.script.error.code_used':
-    'This withdrawal code has already been used. If the certificate is not installed on this workstation, ask the coordination cell for a new code.',
+    'This withdrawal code has already been used. If the pickup was interrupted on this workstation, reopen this page in the same browser to resume it; otherwise ask the coordination cell for a new code.',
   'withdrawal.script.error.code_locked': 'This withdrawal code is locked after too many wrong tries. Ask the coordination cell for a new one.',
   'withdrawal.script.error.invalid_csr': 'The certificate request made by this browser was refused. Try another browser.',
   'withdrawal.script.error.invalid_request': 'The request is incomplete. Check the fields and try again.',

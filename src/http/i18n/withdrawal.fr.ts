@@ -12,6 +12,10 @@ export const withdrawalFr = {
   'withdrawal.start.privateKey':
     'La clé secrète du certificat est créée dans ce navigateur et ne quitte jamais ce poste : seul le certificat public est fabriqué par la plateforme.',
   'withdrawal.start.button': 'J’ai reçu un code de retrait',
+  'withdrawal.start.resumable':
+    'Si l’onglet se ferme ou si le navigateur s’arrête en cours de route, rouvrez cette page dans ce même navigateur dans les {minutes} minutes : le retrait reprend là où il s’était arrêté et le même certificat vous est remis, sans nouveau code.',
+  'withdrawal.resume.button': 'Reprendre le retrait',
+  'withdrawal.resume.discard': 'Recommencer depuis le début',
 
   'withdrawal.check.heading': 'Vérification de votre navigateur',
   'withdrawal.check.lead': 'Nous vérifions que ce navigateur peut créer la clé et enregistrer le fichier du certificat.',
@@ -31,7 +35,7 @@ export const withdrawalFr = {
 
   'withdrawal.password.heading': 'Protéger le fichier du certificat',
   'withdrawal.password.lead':
-    'Votre certificat est prêt. Choisissez un mot de passe pour le fichier : il vous sera demandé une seule fois, à l’installation.',
+    'Choisissez un mot de passe pour le fichier du certificat : il vous sera demandé une seule fois, à l’installation. Le certificat est ensuite créé et le fichier enregistré sur ce poste.',
   'withdrawal.password.password': 'Mot de passe du fichier',
   'withdrawal.password.hint': 'Au moins {min} caractères. Ce n’est pas le mot de passe de votre compte.',
   'withdrawal.password.confirm': 'Confirmez le mot de passe',
@@ -59,7 +63,7 @@ export const withdrawalFr = {
   'withdrawal.install.linux.step3': 'Saisissez le mot de passe du fichier.',
   'withdrawal.install.restart': 'Fermez ensuite complètement le navigateur et rouvrez-le : il proposera ce certificat aux applications de la plateforme.',
   'withdrawal.install.delete': 'Une fois le certificat installé, supprimez le fichier .p12 de votre dossier de téléchargements.',
-  'withdrawal.install.done': 'C’est terminé : fermez cet onglet et déconnectez-vous.',
+  'withdrawal.install.done': 'C’est terminé : vous pouvez fermer cet onglet.',
 
   // Messages the script shows (progress, checks, errors by API code)
   'withdrawal.script.progress.generating': 'Création de la clé dans votre navigateur…',
@@ -80,10 +84,13 @@ export const withdrawalFr = {
   'withdrawal.script.password.tooShort': 'Le mot de passe doit contenir au moins {min} caractères.',
   'withdrawal.script.password.mismatch': 'Les deux mots de passe ne sont pas identiques.',
   'withdrawal.script.field.required': 'Renseignez ce champ.',
+  'withdrawal.script.resume.text':
+    'Un retrait de certificat pour {identifier} a été interrompu dans ce navigateur le {date}. Vous pouvez le reprendre jusqu’au {until} : le même certificat vous sera remis, votre code n’est pas perdu.',
+  'withdrawal.script.resume.code': 'Saisissez à nouveau le code de retrait du document PDF : il reprend le retrait interrompu.',
   'withdrawal.script.error.invalid_code': 'Identifiant de retrait ou code incorrect. Vérifiez-les dans le document PDF.',
   'withdrawal.script.error.code_expired': 'Ce code de retrait a expiré. Demandez un nouveau code à la cellule de coordination.',
   'withdrawal.script.error.code_used':
-    'Ce code de retrait a déjà servi. Si le certificat n’est pas installé sur ce poste, demandez un nouveau code à la cellule de coordination.',
+    'Ce code de retrait a déjà servi. Si le retrait a été interrompu sur ce poste, rouvrez cette page dans le même navigateur pour le reprendre ; sinon, demandez un nouveau code à la cellule de coordination.',
   'withdrawal.script.error.code_locked':
     'Ce code de retrait est bloqué après trop d’essais incorrects. Demandez un nouveau code à la cellule de coordination.',
   'withdrawal.script.error.invalid_csr': 'La demande de certificat créée par ce navigateur a été refusée. Essayez avec un autre navigateur.',

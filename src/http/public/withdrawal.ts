@@ -1,5 +1,5 @@
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { HttpDeps } from '../deps.ts';
 import { WithdrawalService } from '../../enrollment/withdrawal.ts';
@@ -11,6 +11,8 @@ import { WithdrawalPage } from '../pages/withdrawal/index.ts';
 
 export const WITHDRAWAL_PAGE = '/retrait';
 export const WITHDRAWAL_API = '/api/withdrawal';
+/** Identifier + code checked (nothing spent) before the page asks for the file password and sends the CSR. */
+export const WITHDRAWAL_CHECK_API = '/api/withdrawal/check';
 
 /**
  * Failed attempts per address (wrong code, bad CSR, bad body), on top of the per-code lock. Failures only:
@@ -23,6 +25,7 @@ const Body = z.object({
   code: z.string().min(1).max(64),
   csr: z.string().min(1).max(20_000),
 });
+const CheckBody = Body.omit({ csr: true });
 
 /** /retrait (in-browser certificate pickup) and POST /api/withdrawal (also for scripted installs) on the public listener. */
 export function withdrawalRoutes(deps: HttpDeps): Router {
@@ -33,28 +36,33 @@ export function withdrawalRoutes(deps: HttpDeps): Router {
   const router = Router();
 
   router.get(WITHDRAWAL_PAGE, (_req, res) => {
-    sendPage(res, 200, WithdrawalPage({ lang: res.locals.lang, assetBase: '/assets', keyAlgorithm: config.withdrawal.keyAlgorithm, platformDomain: config.platformDomain, apiUrl: WITHDRAWAL_API }));
+    sendPage(res, 200, WithdrawalPage({ lang: res.locals.lang, assetBase: '/assets', keyAlgorithm: config.withdrawal.keyAlgorithm, platformDomain: config.platformDomain, apiUrl: WITHDRAWAL_API, checkUrl: WITHDRAWAL_CHECK_API, retryWindowMinutes: config.withdrawal.retryWindowMinutes }));
   });
 
+  // A point is spent BEFORE the work (atomic: concurrent requests cannot overrun the limit) and
+  // given back when the attempt was no failure (a certificate issued, or our own 5xx).
   const throttle: RequestHandler = async (req, res, next) => {
-    const state = await failures.get(clientIp(req) ?? 'unknown');
-    if (state && state.consumedPoints >= WITHDRAWAL_FAILURES_PER_IP.points) {
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(state.msBeforeNext / 1000))));
+    try {
+      await failures.consume(clientIp(req) ?? 'unknown');
+      next();
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
       sendJson(res, 429, { error: 'rate_limited', message: 'too many failed attempts from this address; wait before trying again' });
-      return;
     }
-    next();
   };
+  const giveBack = (req: Request) => failures.reward(clientIp(req) ?? 'unknown', 1).catch(() => undefined);
 
   router.post(WITHDRAWAL_API, throttle, express.json({ limit: '32kb' }), async (req, res) => {
     const parsed = Body.safeParse(req.body);
     if (!parsed.success) throw new BadRequestError('invalid_request', 'expected a JSON body {identifier, code, csr}');
     const { identifier, code, csr } = parsed.data;
     const result = await service.redeem({ identifier, code, csrPem: csr, ip: clientIp(req) });
+    await giveBack(req);
     sendJson(res, 200, { certificate: result.certificate, chain: result.chain, serial: result.serial, label: result.label });
   });
 
-  /** Always JSON here, whatever the Accept header (curl sends *\/*), and every refusal counts against the address. */
+  /** Always JSON here, whatever the Accept header (curl sends *\/*); every refusal keeps the point spent by `throttle`. */
   const jsonErrors: ErrorRequestHandler = async (error: unknown, req, res, _next) => {
     let status = 500;
     let body: { error: string; message?: string } = { error: 'internal_error' };
@@ -67,7 +75,7 @@ export function withdrawalRoutes(deps: HttpDeps): Router {
     } else {
       logger.error('withdrawal failed', { error: error instanceof Error ? error.message : String(error) });
     }
-    if (status < 500) await failures.penalty(clientIp(req) ?? 'unknown', 1).catch(() => undefined);
+    if (status >= 500) await giveBack(req);
     sendJson(res, status, body);
   };
   router.use(WITHDRAWAL_API, jsonErrors);

@@ -10,6 +10,10 @@ export interface WithdrawalPageProps extends PageProps {
   platformDomain: string;
   /** POST target of the CSR. */
   apiUrl: string;
+  /** POST target of the identifier + code check (nothing spent). */
+  checkUrl: string;
+  /** config.withdrawal.retryWindowMinutes: how long an interrupted withdrawal can resume. */
+  retryWindowMinutes: number;
 }
 
 /**
@@ -21,12 +25,32 @@ export function WithdrawalPage(props: WithdrawalPageProps) {
   const assetBase = (props.assetBase ?? '/assets').replace(/\/+$/, '');
   return (
     <Layout lang={lang} assetBase={assetBase} title={t(lang, 'withdrawal.title')} page="withdrawal">
-      <div id={IDS.root} {...rootData({ mode: 'withdrawal', keyAlgorithm: props.keyAlgorithm, submitUrl: props.apiUrl, passwordMin: String(P12_PASSWORD_MIN) })}>
+      <div id={IDS.root} {...rootData({
+          mode: 'withdrawal',
+          keyAlgorithm: props.keyAlgorithm,
+          submitUrl: props.apiUrl,
+          checkUrl: props.checkUrl,
+          retryWindowMinutes: String(props.retryWindowMinutes),
+          passwordMin: String(P12_PASSWORD_MIN),
+        })}
+      >
         <NoScript lang={lang} />
         <Step id={IDS.stepStart} title={t(lang, 'withdrawal.start.heading')} hidden={false}>
           <p class="lead">{t(lang, 'withdrawal.start.lead')}</p>
           <p>{t(lang, 'withdrawal.start.workstation')}</p>
           <p>{t(lang, 'withdrawal.start.privateKey')}</p>
+          <p>{t(lang, 'withdrawal.start.resumable', { minutes: props.retryWindowMinutes })}</p>
+          <div id={IDS.resume} class="alert" role="status" hidden>
+            <p id={IDS.resumeText}></p>
+            <p class="actions">
+              <button id={IDS.resumeButton} class="button" type="button">
+                {t(lang, 'withdrawal.resume.button')}
+              </button>{' '}
+              <button id={IDS.resumeDiscard} class="button button-secondary" type="button">
+                {t(lang, 'withdrawal.resume.discard')}
+              </button>
+            </p>
+          </div>
           <p id={IDS.startAction} hidden>
             <button id={IDS.startButton} class="button" type="button">
               {t(lang, 'withdrawal.start.button')}
