@@ -455,19 +455,17 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
       expect(answers[2]).toEqual(answers[0]);
       expect(answers[0]!.page).toContain('Si l’identifiant et l’adresse correspondent à un compte');
 
-      const queued = await mails('password.reset');
+      // A link, not a new password (issue 9): nothing about the account changes until it is used.
+      const queued = await mails('password-reset.link');
       expect(queued.map((m) => m.recipient)).toEqual([user.email]);
-      const data = JSON.parse(queued[0]!.payload) as { identifier: string; provisionalPassword: string; portalUrl: string; expiresAt: number };
+      const data = JSON.parse(queued[0]!.payload) as { identifier: string; resetUrl: string; expiresAt: number };
       expect(data.identifier).toBe(user.identifier);
-      expect(data.expiresAt).toBe(gw.clock.now().getTime() + gw.config.accounts.provisionalPasswordDays * 86_400_000);
-      const after = (await gw.runtime.storage.users.findById(user.id))!;
-      expect(after).toMatchObject({ status: 'provisional', provisionalExpiresAt: data.expiresAt });
+      expect(data.resetUrl.startsWith(`${gw.config.publicUrl}/mot-de-passe-oublie/choisir?jeton=`)).toBe(true);
+      expect(data.expiresAt).toBe(gw.clock.now().getTime() + 3_600_000);
+      expect((await gw.runtime.storage.users.findById(user.id))!).toMatchObject({ status: 'active', passwordHash: user.passwordHash, provisionalExpiresAt: null });
       expect((await gw.runtime.storage.users.findById(stranger.id))!.status).toBe('active');
-      // The old password is gone; the mailed one leads to the forced change.
-      expect((await new Browser(gw).login(user.identifier, PASSWORD)).status).toBe(401);
-      const login = await new Browser(gw).login(user.identifier, data.provisionalPassword);
-      expect(login.headers.location).toBe('/premiere-connexion');
-      const audit = await gw.runtime.storage.audit.list({ action: 'password.forgot' });
+      expect((await new Browser(gw).login(user.identifier, PASSWORD)).status).toBe(303);
+      const audit = await gw.runtime.storage.audit.list({ action: 'password.reset_requested' });
       expect(audit.map((e) => e.reason).sort()).toEqual([null, 'no_match', 'no_match'].sort());
     });
 
@@ -477,7 +475,7 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
       const res = await new Browser(gw).submit('/mot-de-passe-oublie', '/mot-de-passe-oublie', { identifier: user.identifier, email: user.email });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/mot-de-passe-oublie?envoye=1');
-      expect(await mails('password.reset', user.email)).toHaveLength(0);
+      expect(await mails('password-reset.link', user.email)).toHaveLength(0);
       expect((await gw.runtime.storage.users.findById(user.id))!.status).toBe('locked');
     });
 
@@ -532,6 +530,25 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
       expect((await browser.get('/certificats')).body).toContain(`data-serial="${cert.serial}" data-state="revoked"`);
       // Once revoked, there is nothing left to revoke.
       expect((await browser.get(`/certificats/${cert.serial}/revoquer`)).status).toBe(404);
+    });
+
+    it('offers "Renouveler" next to a certificate due within the notice period, pointing at the renewal page', async () => {
+      const user = await gw.user({ grant: true });
+      const cert = await gw.personalCertificate(user);
+      const record = (await gw.runtime.storage.certificates.findBySerial(cert.serial))!;
+      const early = await signedIn(user);
+      const far = await early.browser.get('/certificats');
+      expect(far.body).toContain(`data-serial="${cert.serial}" data-state="valid"`);
+      expect(far.body).not.toContain('data-renew');
+      gw.clock.set(new Date(record.notAfter - 30 * 86_400_000));
+      try {
+        const { browser } = await signedIn(user);
+        const due = await browser.get('/certificats');
+        expect(due.body).toMatch(/<a href="https:\/\/[^"]+\/\.passerelle\/renouveler" data-renew[^>]*>Renouveler<\/a>/);
+        expect(text(due.body)).toContain('l’ancien reste valable jusqu’à ce que le nouveau soit utilisé');
+      } finally {
+        gw.clock.set(new Date());
+      }
     });
 
     it('someone else’s certificate cannot be revoked (or even looked at)', async () => {

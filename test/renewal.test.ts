@@ -33,6 +33,11 @@ function opensslCsr(): string {
   execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(work, `key-${counter}.pem`), '-subj', '/CN=Someone Else', '-out', csrFile], { stdio: 'pipe' });
   return execFileSync('cat', [csrFile], { encoding: 'utf8' });
 }
+/** A CSR and its private key (PEM), to present the renewed certificate afterwards. */
+function opensslCsrWithKey(): { csr: string; keyPem: string } {
+  const csr = opensslCsr();
+  return { csr, keyPem: execFileSync('cat', [path.join(work, `key-${counter}.pem`)], { encoding: 'utf8' }) };
+}
 
 describe.each(databaseBackends())('renewal notices on $name', ({ url }) => {
   let gw: TestGateway;
@@ -117,7 +122,7 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
 
   const origin = () => `https://${APP_HOST}:${gw.listeners.gatewayPort}`;
 
-  it('renews from the workstation: new key and .p12 in the browser, old certificate revoked as superseded only after delivery', async () => {
+  it('renews from the workstation: new key and .p12 in the browser, old certificate revoked as superseded only once the new one is used', async () => {
     const user = await gw.user();
     const current = await gw.personalCertificate(user);
     const context = await browser.newContext({
@@ -150,24 +155,28 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
       await page.getByRole('button', { name: 'Renouveler le certificat' }).click();
       await page.getByRole('button', { name: 'Continuer' }).click();
       await page.waitForSelector('#step-password:not([hidden])', { timeout: 30_000 });
-
-      // Issued but not yet delivered: both certificates valid, the new one linked to the old.
-      expect(renewed).toMatch(/^[0-9a-f]+$/);
-      expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'valid' });
-      expect(await gw.runtime.storage.certificates.findBySerial(renewed)).toMatchObject({ status: 'valid', replacesSerial: current.serial, userId: user.id, label: 'Poste de test' });
+      // The file password comes first: nothing issued yet.
+      expect(renewed).toBe('');
 
       await page.getByLabel('Mot de passe du fichier', { exact: true }).fill(P12_PASSWORD);
       await page.getByLabel('Confirmez le mot de passe', { exact: true }).fill(P12_PASSWORD);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Créer et télécharger le fichier' }).click()]);
-      expect(download.suggestedFilename()).toBe(`certificat-${user.identifier}.p12`);
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('button', { name: 'Créer et télécharger le fichier' }).click()]);
+      // Dated, so that it does not land as "certificat-….p12 (1)" next to the first one.
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^certificat-${user.identifier.replace('.', '\\.')}-\\d{4}-\\d{2}-\\d{2}\\.p12$`));
       const file = path.join(work, `renewed-${renewed}.p12`);
       await download.saveAs(file);
-      await page.waitForSelector('#renewal-done:not([hidden])');
-      expect(await page.isVisible('#renewal-complete-error')).toBe(false);
+      await page.waitForSelector('#step-install:not([hidden])');
+      // The steps say the old one stays valid until the new one is used, and how to remove it.
+      const installText = await page.textContent('#step-install');
+      expect(installText).toContain(current.serial);
+      expect(installText).toContain('reste valable jusqu’à ce que vous utilisiez le nouveau');
+      expect(installText).toContain('supprimez l’ancien certificat');
 
-      const old = await gw.runtime.storage.certificates.findBySerial(current.serial);
-      expect(old).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
-      expect(await gw.runtime.storage.certificates.findBySerial(renewed)).toMatchObject({ status: 'valid' });
+      // Issued and delivered but not yet used: both certificates valid, the new one linked to the old.
+      expect(renewed).toMatch(/^[0-9a-f]+$/);
+      expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'valid' });
+      expect(await gw.runtime.storage.certificates.findBySerial(renewed)).toMatchObject({ status: 'valid', replacesSerial: current.serial, userId: user.id, label: 'Poste de test' });
+      expect((await gw.request({ path: '/', cert: current })).status).not.toBe(495);
 
       const certPem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${P12_PASSWORD}`, '-nokeys', '-clcerts'], { encoding: 'utf8' });
       const keyPem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${P12_PASSWORD}`, '-nocerts', '-nodes'], { encoding: 'utf8' });
@@ -178,12 +187,14 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
       expect(spki(createPublicKey(createPrivateKey(keyPem))).equals(spki(certificate.publicKey))).toBe(true);
       expect(certificate.publicKey.asymmetricKeyType).toBe('rsa');
 
-      // The new certificate opens the gateway; the old one no longer does.
+      // The new certificate opens the gateway; from that first use the old one no longer does.
       const fresh: ClientCertificate = { certPem: certificate.toString(), keyPem, serial: renewed, fingerprint: '' };
       const login = await gw.request({ path: '/.passerelle/login?next=/', cert: fresh });
       expect(login.status).toBe(200);
       expect(login.body).toContain(`value="${user.identifier}"`);
+      expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
       expect((await gw.request({ path: '/', cert: current })).status).toBe(495);
+      expect(await gw.runtime.storage.certificates.findBySerial(renewed)).toMatchObject({ status: 'valid' });
 
       const actions = (await gw.runtime.storage.audit.list({ subject: user.identifier })).map((e) => `${e.action} ${e.outcome} ${e.certificateSerial}`);
       expect(actions).toEqual(expect.arrayContaining([`renewal.issue success ${renewed}`, `renewal.complete success ${renewed}`, `certificate.revoke success ${current.serial}`]));
@@ -211,7 +222,7 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
     });
   }
 
-  it('keeps the old certificate working until /terminer, and checks CSRF, CSR and the serial confirmed', async () => {
+  it('keeps the old certificate working until the new one is presented on the gateway, and checks CSRF and CSR', async () => {
     const user = await gw.user();
     const current = await gw.personalCertificate(user);
     const { cookies, csrf } = await session(current);
@@ -226,27 +237,31 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
     const badCsr = await post(current, cookies, '/.passerelle/renouveler', { csr: forged }, csrf);
     expect([badCsr.status, (JSON.parse(badCsr.body) as { error: string }).error]).toEqual([400, 'invalid_csr']);
 
-    const csr = opensslCsr();
+    const { csr, keyPem } = opensslCsrWithKey();
     const issued = await post(current, cookies, '/.passerelle/renouveler', { csr }, csrf);
     expect(issued.status, issued.body).toBe(200);
     const { serial, certificate, chain } = JSON.parse(issued.body) as { serial: string; certificate: string; chain: string[] };
     expect(chain).toEqual([gw.runtime.pki.issuingPem, gw.runtime.pki.rootPem]);
     expect(new X509Certificate(certificate).subject).not.toContain('Someone Else');
 
-    // A failed download loses nothing: the current certificate still reaches the application.
+    // A lost download or a failed import loses nothing: the current certificate still reaches the application.
     const before = await gw.request({ path: '/api/whoami', cert: current, cookies, headers: { accept: 'application/json' } });
     expect(before.status).toBe(200);
-
-    const wrong = await post(current, cookies, '/.passerelle/renouveler/terminer', { serial: current.serial }, csrf);
-    expect([wrong.status, (JSON.parse(wrong.body) as { error: string }).error]).toEqual([404, 'renewal_unknown']);
+    // The confirmation endpoint that revoked on download is gone.
+    expect((await post(current, cookies, '/.passerelle/renouveler/terminer', { serial }, csrf)).status).not.toBe(200);
     expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'valid' });
 
-    const done = await post(current, cookies, '/.passerelle/renouveler/terminer', { serial }, csrf);
-    expect(done.status, done.body).toBe(200);
-    expect(JSON.parse(done.body)).toEqual({ revoked: current.serial });
+    // The new certificate presented once: the old one is revoked as superseded, audited, and refused from then on.
+    const fresh: ClientCertificate = { certPem: certificate, keyPem, serial, fingerprint: '' };
+    expect((await gw.request({ path: '/.passerelle/login?next=/', cert: fresh })).status).toBe(200);
+    expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
     const after = await gw.request({ path: '/api/whoami', cert: current, cookies, headers: { accept: 'application/json' } });
     expect([after.status, (JSON.parse(after.body) as { error: string }).error]).toEqual([495, 'certificate_revoked']);
-    expect(await gw.runtime.storage.certificates.findBySerial(current.serial)).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
+    const audit = await gw.runtime.storage.audit.list({ action: 'renewal.complete' });
+    expect(audit.filter((e) => e.certificateSerial === serial).map((e) => e.outcome)).toEqual(['success']);
+    // Presented again: nothing more happens.
+    expect((await gw.request({ path: '/.passerelle/login?next=/', cert: fresh })).status).toBe(200);
+    expect((await gw.runtime.storage.audit.list({ action: 'renewal.complete' })).filter((e) => e.certificateSerial === serial)).toHaveLength(1);
   });
 
   it('revokes an earlier renewal that was never confirmed when the holder renews again', async () => {

@@ -35,8 +35,6 @@ export const IDS = {
   resumeText: 'resume-text',
   resumeButton: 'resume-button',
   resumeDiscard: 'resume-discard',
-  renewalDone: 'renewal-done',
-  renewalCompleteError: 'renewal-complete-error',
 } as const;
 
 export type Mode = 'withdrawal' | 'renewal';
@@ -52,8 +50,6 @@ export interface RootData {
   checkUrl?: string;
   /** Withdrawal: config.withdrawal.retryWindowMinutes, how long an interrupted withdrawal can resume. */
   retryWindowMinutes?: string;
-  /** Renewal: POST here once the .p12 is built (kept for compatibility; the old certificate now stays valid until the new one is used). */
-  completeUrl?: string;
   /** Renewal: the session's CSRF token, sent as the X-CSRF-Token header. */
   csrf?: string;
   /** Renewal: the identifier, known from the certificate (names the file). */
@@ -96,7 +92,6 @@ export const SCRIPT_MESSAGES = [
   'progress.received',
   'progress.building',
   'progress.downloaded',
-  'progress.completing',
   'check.secure.ok',
   'check.secure.fail',
   'check.webcrypto.ok',

@@ -1,7 +1,7 @@
 import type { Runtime } from '../runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { issueClientCertificate } from '../ca/index.ts';
-import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ForbiddenError } from '../shared/errors.ts';
 import { repositories, type CertificateRecord, type Repositories, type User } from '../storage/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
@@ -86,8 +86,8 @@ export interface RenewalResult {
 
 /**
  * Renewal from the workstation, with the current personal certificate (journey 12): a new key made in
- * the browser, a new certificate for the same person and label; the current one is revoked as
- * `superseded` only when the browser confirms it has the new one (`complete`).
+ * the browser, a new certificate for the same person and label. The current one stays valid until the new
+ * one is presented on the gateway (then revoked as `superseded`, see renewal-supersede.ts) or until it expires.
  */
 export class RenewalService {
   constructor(private readonly runtime: Runtime) {}
@@ -128,26 +128,5 @@ export class RenewalService {
     });
     if (abandoned > 0) await runtime.authority.publishCrl();
     return { certificate: record.pem, chain: [runtime.pki.issuingPem, runtime.pki.rootPem], serial: record.serial, label: record.label };
-  }
-
-  /** The browser has the new certificate: the one presented now is revoked as superseded. */
-  async complete(current: CertificateContext, newSerial: string, ip: string | null): Promise<{ revoked: string }> {
-    const { runtime } = this;
-    const user = this.holder(current);
-    const replacement = await runtime.storage.certificates.findBySerial(newSerial.replace(/:/g, '').toLowerCase());
-    if (!replacement || replacement.status !== 'valid' || replacement.replacesSerial !== current.record.serial || replacement.userId !== user.id) {
-      throw new NotFoundError('renewal_unknown', 'no renewal of this certificate has that serial');
-    }
-    await runtime.authority.revoke(current.record.serial, 'superseded', { name: user.identifier, ip });
-    await runtime.auditor.record({
-      action: 'renewal.complete',
-      outcome: 'success',
-      actor: user.identifier,
-      ip,
-      certificateSerial: replacement.serial,
-      subject: user.identifier,
-      details: { revoked: current.record.serial },
-    });
-    return { revoked: current.record.serial };
   }
 }

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Runtime } from '../../runtime.ts';
 import type { ApplicationConfig } from '../../config/index.ts';
 import { resolveCertificate } from '../../authentication/certificate.ts';
+import { supersedeOnFirstUse } from '../../enrollment/renewal-supersede.ts';
 import { evaluateSession, shouldTouch, type SessionLimits } from '../../authentication/session-policy.ts';
 import { decideAccess } from '../../authorization/access.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
@@ -29,6 +30,8 @@ export function requireCertificate(runtime: Runtime): RequestHandler {
     const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
     if (resolution.ok) {
       res.locals.certificate = resolution.context;
+      // A renewed certificate in use: the one it replaces goes now (journey 12).
+      await supersedeOnFirstUse(runtime, resolution.context, clientIp(req));
       next();
       return;
     }

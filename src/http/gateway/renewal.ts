@@ -10,17 +10,16 @@ import { sendJson, sendPage } from '../respond.ts';
 import { RenewalCollectivePage, RenewalPage } from '../pages/withdrawal/index.ts';
 
 export const RENEWAL_PATH = '/.passerelle/renouveler';
-export const RENEWAL_COMPLETE_PATH = `${RENEWAL_PATH}/terminer`;
 export const CSRF_HEADER = 'x-csrf-token';
 
 const DAY_MS = 86_400_000;
 const RenewBody = z.object({ csr: z.string().min(1).max(20_000) });
-const CompleteBody = z.object({ serial: z.string().regex(/^[0-9a-fA-F:]{2,80}$/) });
 
 /**
  * /.passerelle/renouveler on application hosts, after the signed-in check and before the grant check:
  * renewal from the same workstation by presenting the current personal certificate (journey 12).
  * Allowed whenever the certificate is valid — the page says how long it has left and when the reminder comes.
+ * The current certificate stays valid until the new one is first presented (src/enrollment/renewal-supersede.ts).
  */
 export function renewalRoutes(deps: HttpDeps): Router {
   const { runtime } = deps;
@@ -43,7 +42,6 @@ export function renewalRoutes(deps: HttpDeps): Router {
         keyAlgorithm: config.withdrawal.keyAlgorithm,
         csrfToken: csrfToken(req.session, runtime.random),
         submitUrl: RENEWAL_PATH,
-        completeUrl: RENEWAL_COMPLETE_PATH,
         identifier: certificate.owner.identifier,
         current: { label: certificate.record.label, serial: certificate.record.serial, notAfter: certificate.record.notAfter },
         daysLeft: Math.max(0, Math.floor((certificate.record.notAfter - now) / DAY_MS)),
@@ -61,16 +59,6 @@ export function renewalRoutes(deps: HttpDeps): Router {
       const body = RenewBody.safeParse(req.body);
       if (!body.success) throw new PasserelleError(400, 'invalid_request', 'expected a JSON body {csr}');
       return service.renew(res.locals.certificate, body.data.csr, clientIp(req));
-    });
-  });
-
-  router.post(RENEWAL_COMPLETE_PATH, json, async (req, res) => {
-    await audited(req, res, 'renewal.complete', async () => {
-      service.holder(res.locals.certificate);
-      requireCsrf(req);
-      const body = CompleteBody.safeParse(req.body);
-      if (!body.success) throw new PasserelleError(400, 'invalid_request', 'expected a JSON body {serial}');
-      return service.complete(res.locals.certificate, body.data.serial, clientIp(req));
     });
   });
 

@@ -203,6 +203,10 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
   'portal.certificates.revokedOn': 'Revoked on {date}',
   'portal.certificates.revoke': 'Revoke',
   'portal.certificates.revokeNamed': 'Revoke the certificate “{label}”',
+  'portal.certificates.renew': 'Renew',
+  'portal.certificates.renewNamed': 'Renew the certificate “{label}” (from the workstation that uses it)',
+  'portal.certificates.renewHint':
+    'A certificate expiring within {days} days is renewed from the workstation that uses it, with the “Renew” link: the old one stays valid until the new one is used.',
   'portal.revoke.title': 'Revoke the certificate “{label}”',
   'portal.revoke.lead': 'Revoke a certificate when the workstation is lost, stolen or replaced. Revocation is immediate and final.',
   'portal.revoke.why': 'Why are you revoking this certificate?',

@@ -212,6 +212,10 @@ export const portalFr = {
   'portal.certificates.revokedOn': 'Révoqué le {date}',
   'portal.certificates.revoke': 'Révoquer',
   'portal.certificates.revokeNamed': 'Révoquer le certificat « {label} »',
+  'portal.certificates.renew': 'Renouveler',
+  'portal.certificates.renewNamed': 'Renouveler le certificat « {label} » (depuis le poste qui l’utilise)',
+  'portal.certificates.renewHint':
+    'Un certificat qui expire dans moins de {days} jours se renouvelle depuis le poste qui l’utilise, avec le lien « Renouveler » : l’ancien reste valable jusqu’à ce que le nouveau soit utilisé.',
   'portal.revoke.title': 'Révoquer le certificat « {label} »',
   'portal.revoke.lead': 'Révoquez un certificat quand le poste est perdu, volé ou remplacé. La révocation est immédiate et définitive.',
   'portal.revoke.why': 'Pourquoi révoquez-vous ce certificat ?',

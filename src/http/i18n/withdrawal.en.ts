@@ -71,7 +71,6 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.script.progress.received': 'Certificate received.',
   'withdrawal.script.progress.building': 'Creating the protected file…',
   'withdrawal.script.progress.downloaded': 'File saved.',
-  'withdrawal.script.progress.completing': 'Revoking the previous certificate…',
   'withdrawal.script.check.secure.ok': 'yes',
   'withdrawal.script.check.secure.fail': 'no: open this page through its https:// address',
   'withdrawal.script.check.webcrypto.ok': 'yes',
@@ -116,12 +115,19 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.renewal.dueSoon': 'This certificate expires in {days} days: renew it now.',
   'withdrawal.renewal.early':
     'This certificate is still valid for {days} days. You may renew it already; an email will remind you {notice} days before it expires.',
-  'withdrawal.renewal.how': 'The current certificate stays valid until the new file is saved; it is revoked then.',
+  'withdrawal.renewal.how':
+    'The current certificate stays valid until the new one is used once on an application of the platform (it is then revoked), or until it expires: a failed installation does not lock you out.',
   'withdrawal.renewal.button': 'Renew the certificate',
   'withdrawal.renewal.done':
-    'This workstation’s previous certificate has been revoked. Install the new file, then close and reopen the browser before going back to the application.',
-  'withdrawal.renewal.completeError':
-    'The new certificate is ready, but the previous one could not be revoked. Install the new file; if the problem persists, contact the coordination cell.',
+    'Your previous certificate (serial number {serial}, valid until {date}) stays valid until you use the new one. Install the new file, close and reopen the browser, then go back to the application choosing the new certificate: the previous one is then revoked automatically.',
+  'withdrawal.renewal.removeOld': 'Then remove the previous certificate from this browser, or it will still be offered (marked revoked):',
+  'withdrawal.renewal.removeOld.firefox':
+    'Firefox: menu ☰ › Settings › Privacy & Security › View Certificates › Your Certificates tab: select the previous certificate (same name, earliest expiry date) and click Delete.',
+  'withdrawal.renewal.removeOld.windows':
+    'Chrome or Edge on Windows: Windows key, type “certmgr.msc”, Personal › Certificates folder: right-click the previous certificate (earliest expiry date) › Delete.',
+  'withdrawal.renewal.removeOld.mac': 'macOS: Keychain Access › My Certificates: right-click the previous certificate (earliest expiry date) › Delete.',
+  'withdrawal.renewal.removeOld.linux':
+    'Chrome or Chromium on Linux: chrome://settings/certificates › Your certificates: delete the previous certificate (earliest expiry date).',
   'withdrawal.renewal.collective.title': 'Collective certificate',
   'withdrawal.renewal.collective.lead':
     'This shared workstation uses a collective certificate: it is not renewed from the workstation. The establishment’s referent asks the coordination cell for a new one.',

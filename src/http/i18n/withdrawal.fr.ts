@@ -71,7 +71,6 @@ export const withdrawalFr = {
   'withdrawal.script.progress.received': 'Certificat reçu.',
   'withdrawal.script.progress.building': 'Création du fichier protégé…',
   'withdrawal.script.progress.downloaded': 'Fichier enregistré.',
-  'withdrawal.script.progress.completing': 'Révocation de l’ancien certificat…',
   'withdrawal.script.check.secure.ok': 'oui',
   'withdrawal.script.check.secure.fail': 'non : ouvrez cette page par son adresse https://',
   'withdrawal.script.check.webcrypto.ok': 'oui',
@@ -120,12 +119,20 @@ export const withdrawalFr = {
   'withdrawal.renewal.early':
     'Ce certificat est encore valable {days} jours. Vous pouvez déjà le renouveler ; un courriel vous le rappellera {notice} jours avant son expiration.',
   'withdrawal.renewal.how':
-    'L’ancien certificat reste valable jusqu’à ce que le nouveau fichier soit enregistré ; il est alors révoqué.',
+    'L’ancien certificat reste valable jusqu’à ce que le nouveau soit utilisé une première fois sur une application de la plateforme (il est alors révoqué), ou jusqu’à son expiration : une installation ratée ne vous bloque pas.',
   'withdrawal.renewal.button': 'Renouveler le certificat',
   'withdrawal.renewal.done':
-    'L’ancien certificat de ce poste a été révoqué. Installez le nouveau fichier, puis fermez et rouvrez le navigateur avant de revenir sur l’application.',
-  'withdrawal.renewal.completeError':
-    'Le nouveau certificat est prêt, mais l’ancien n’a pas pu être révoqué. Installez le nouveau fichier ; si le problème persiste, contactez la cellule de coordination.',
+    'Votre ancien certificat (numéro de série {serial}, valable jusqu’au {date}) reste valable jusqu’à ce que vous utilisiez le nouveau. Installez le nouveau fichier, fermez et rouvrez le navigateur, puis revenez sur l’application en choisissant le nouveau certificat : l’ancien sera alors révoqué automatiquement.',
+  'withdrawal.renewal.removeOld':
+    'Ensuite, supprimez l’ancien certificat de ce navigateur, sinon il vous sera encore proposé (il portera la mention révoqué) :',
+  'withdrawal.renewal.removeOld.firefox':
+    'Firefox : menu ☰ › Paramètres › Vie privée et sécurité › Afficher les certificats › onglet Vos certificats : sélectionnez l’ancien certificat (même nom, date d’expiration la plus proche) puis Supprimer.',
+  'withdrawal.renewal.removeOld.windows':
+    'Chrome ou Edge sous Windows : touche Windows, tapez « certmgr.msc », dossier Personnel › Certificats : clic droit sur l’ancien certificat (date d’expiration la plus proche) › Supprimer.',
+  'withdrawal.renewal.removeOld.mac':
+    'macOS : Trousseau d’accès › Mes certificats : clic droit sur l’ancien certificat (date d’expiration la plus proche) › Supprimer.',
+  'withdrawal.renewal.removeOld.linux':
+    'Chrome ou Chromium sous Linux : chrome://settings/certificates › Vos certificats : supprimez l’ancien certificat (date d’expiration la plus proche).',
   'withdrawal.renewal.collective.title': 'Certificat collectif',
   'withdrawal.renewal.collective.lead':
     'Ce poste partagé utilise un certificat collectif : il ne se renouvelle pas depuis le poste. Le référent de l’établissement en demande un nouveau à la cellule de coordination.',

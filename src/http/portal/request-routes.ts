@@ -8,6 +8,7 @@ import type { FieldError } from '../../portal/fields.ts';
 import { SELF_REVOCATION_REASONS, listApplications, listCertificates, ownValidCertificate, requestAccess, requestCertificate, revokeOwnCertificate, type SelfRevocationReason } from '../../portal/requests.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
 import { requireUser } from './session.ts';
+import { renewalUrl } from '../../enrollment/renewal.ts';
 
 function row(c: { serial: string; label: string; notBefore: number; notAfter: number; revokedAt: number | null }, state: CertificateRow['state']): CertificateRow {
   return { serial: c.serial, label: c.label, notBefore: c.notBefore, notAfter: c.notAfter, revokedAt: c.revokedAt, state };
@@ -22,7 +23,7 @@ export function requestRoutes(deps: HttpDeps): Router {
 
   async function renderCertificates(req: Request, res: Response, status: number, values?: { label?: string }, errors: FieldError[] = []) {
     const view = await listCertificates(runtime, res.locals.portalUser!);
-    sendPage(res, status, CertificatesPage({ ...pageProps(deps, req, res), requests: view.requests, certificates: view.certificates.map((c) => row(c, c.state)), values, errors }));
+    sendPage(res, status, CertificatesPage({ ...pageProps(deps, req, res), requests: view.requests, certificates: view.certificates.map((c) => row(c, c.state)), values, errors, renewal: { url: renewalUrl(runtime), noticeDays: runtime.config.renewal.noticeDays, now: runtime.clock.now().getTime() } }));
   }
   function notFound(req: Request, res: Response) {
     const props = pageProps(deps, req, res);

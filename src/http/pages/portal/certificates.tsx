@@ -19,7 +19,11 @@ export interface CertificatesPageProps extends PortalPageProps {
   certificates: CertificateRow[];
   values?: { label?: string };
   errors?: FieldError[];
+  /** Renewal page on the gateway, and how close to expiry a certificate gets a "Renouveler" link. */
+  renewal?: { url: string; noticeDays: number; now: number };
 }
+
+const DAY_MS = 86_400_000;
 
 /** Serials read better in groups: 3f:a2:… */
 export function groupSerial(serial: string): string {
@@ -34,7 +38,7 @@ function RequestStatus({ lang, request }: { lang: Lang; request: CertificatesPag
 
 /** Journey 4: one certificate per workstation; the list; self-revocation. */
 export function CertificatesPage(props: CertificatesPageProps) {
-  const { lang, errors = [] } = props;
+  const { lang, errors = [], renewal } = props;
   const labels = { label: t(lang, 'portal.certificates.label') };
   return (
     <PortalLayout {...props} title={t(lang, 'portal.certificates.title')} page="portal-certificates">
@@ -85,6 +89,7 @@ export function CertificatesPage(props: CertificatesPageProps) {
 
       <section aria-labelledby="certificates-title">
         <h2 id="certificates-title">{t(lang, 'portal.certificates.listTitle')}</h2>
+        {renewal && props.certificates.some((c) => c.state === 'valid') && <p>{t(lang, 'portal.certificates.renewHint', { days: renewal.noticeDays })}</p>}
         {props.certificates.length === 0 ? (
           <p>{t(lang, 'portal.certificates.none')}</p>
         ) : (
@@ -107,6 +112,13 @@ export function CertificatesPage(props: CertificatesPageProps) {
                   <td>{t(lang, 'portal.certificates.validFromTo', { from: formatDate(lang, c.notBefore, false), to: formatDate(lang, c.notAfter, false) })}</td>
                   <td>{c.state === 'revoked' && c.revokedAt ? t(lang, 'portal.certificates.revokedOn', { date: formatDate(lang, c.revokedAt) }) : t(lang, `portal.certificates.state.${c.state}`)}</td>
                   <td>
+                    {c.state === 'valid' && renewal && c.notAfter - renewal.now <= renewal.noticeDays * DAY_MS && (
+                      <>
+                        <a href={renewal.url} data-renew aria-label={t(lang, 'portal.certificates.renewNamed', { label: c.label })}>
+                          {t(lang, 'portal.certificates.renew')}
+                        </a>{' '}
+                      </>
+                    )}
                     {c.state === 'valid' && (
                       <a href={`/certificats/${c.serial}/revoquer`} aria-label={t(lang, 'portal.certificates.revokeNamed', { label: c.label })}>
                         {t(lang, 'portal.certificates.revoke')}

@@ -8,7 +8,6 @@ export interface RenewalPageProps extends PageProps {
   keyAlgorithm: KeyAlgorithmName;
   csrfToken: string;
   submitUrl: string;
-  completeUrl: string;
   identifier: string;
   current: { label: string; serial: string; notAfter: number };
   /** Whole days until the current certificate expires. */
@@ -23,8 +22,8 @@ function formatDate(lang: Lang, ms: number): string {
 
 /**
  * /.passerelle/renouveler (journey 12) on an application host: the same script as /retrait, in renewal
- * mode — no code (the certificate presented is the proof), then key, CSR, .p12, and only then revocation of
- * the current certificate.
+ * mode — no code (the certificate presented is the proof): file password, then key, CSR and .p12. The
+ * current certificate stays valid until the new one is first used on the gateway (or until it expires).
  */
 export function RenewalPage(props: RenewalPageProps) {
   const { lang, current } = props;
@@ -38,7 +37,6 @@ export function RenewalPage(props: RenewalPageProps) {
           mode: 'renewal',
           keyAlgorithm: props.keyAlgorithm,
           submitUrl: props.submitUrl,
-          completeUrl: props.completeUrl,
           csrf: props.csrfToken,
           identifier: props.identifier,
           passwordMin: String(P12_PASSWORD_MIN),
@@ -80,11 +78,15 @@ export function RenewalPage(props: RenewalPageProps) {
         <CompatibilityStep lang={lang} />
         <PasswordStep lang={lang} />
         <InstallStep lang={lang}>
-          <div id={IDS.renewalDone} class="alert" role="status" hidden>
-            <p>{t(lang, 'withdrawal.renewal.done')}</p>
-          </div>
-          <div id={IDS.renewalCompleteError} class="alert alert-error" role="alert" hidden>
-            <p>{t(lang, 'withdrawal.renewal.completeError')}</p>
+          <div id="renewal-old" class="alert" role="status">
+            <p>{t(lang, 'withdrawal.renewal.done', { serial: current.serial, date: formatDate(lang, current.notAfter) })}</p>
+            <p>{t(lang, 'withdrawal.renewal.removeOld')}</p>
+            <ul>
+              <li>{t(lang, 'withdrawal.renewal.removeOld.firefox')}</li>
+              <li>{t(lang, 'withdrawal.renewal.removeOld.windows')}</li>
+              <li>{t(lang, 'withdrawal.renewal.removeOld.mac')}</li>
+              <li>{t(lang, 'withdrawal.renewal.removeOld.linux')}</li>
+            </ul>
           </div>
         </InstallStep>
         <Progress />
