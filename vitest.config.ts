@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Chooses the browser tests' Chromium once per run (test/helpers/browser.ts).
+    globalSetup: ['test/helpers/chromium-setup.ts'],
   },
 });

@@ -1,8 +1,8 @@
 /**
- * Screenshots of the main pages for the README (docs/screenshots/*.png), taken in Debian's
- * Chromium against a throw-away Passerelle: `npm run screenshots`.
+ * Screenshots of the main pages for the README (docs/screenshots/*.png), taken in the tests'
+ * Chromium (test/helpers/browser.ts) against a throw-away Passerelle: `npm run screenshots`.
  */
-import { chromiumArgs, loopbackInNode } from '../test/helpers/browser.ts';
+import { chromiumArgs, chromiumExecutable, loopbackInNode } from '../test/helpers/browser.ts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -22,7 +22,7 @@ mkdirSync(OUT, { recursive: true });
 await buildAssets();
 const gw = await startTestGateway();
 const restoreLookup = loopbackInNode(APP_HOST);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+const browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: ARGS });
 try {
   const portal = `https://localhost:${gw.listeners.publicPort}`;
   const viewport = { width: 1100, height: 800 };

@@ -391,7 +391,11 @@ describe('client certificates', () => {
       );
     });
 
-    it('imports into an NSS database (Firefox, Chromium on Linux; pk12util from libnss3-tools)', () => {
+    // NSS's tools come from a system package (Debian libnss3-tools, installed by .ci/run): where they
+    // are missing the check is reported as skipped, by name, never as passed.
+    const nssMissing = ['pk12util', 'certutil'].filter((tool) => !/usage/i.test(`${spawnSync(tool, ['-H'], { encoding: 'utf8' }).stderr ?? ''}`));
+    const nssTitle = `imports into an NSS database (Firefox, Chromium on Linux; pk12util from libnss3-tools)${nssMissing.length ? ` (not run here: ${nssMissing.join(', ')} missing)` : ''}`;
+    it.skipIf(nssMissing.length > 0)(nssTitle, () => {
       const db = join(root, 'nssdb');
       spawnSync('mkdir', ['-p', db]);
       expect(spawnSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']).status).toBe(0);

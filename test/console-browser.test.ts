@@ -4,7 +4,7 @@
  * the queue, and axe-core finds no serious or critical accessibility problem on the dashboard,
  * the queue, the registration's page and the second-factor enrolment. Screenshots for the docs.
  */
-import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,7 @@ describe.each(databaseBackends())('console in Chromium on $name', ({ name, url }
     // Playwright presents client certificates through a proxy in this process, which resolves
     // the host with Node's resolver — and *.localhost does not resolve there: loopback it.
     restoreLookup = loopbackInNode(CONSOLE);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     restoreLookup();

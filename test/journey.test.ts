@@ -5,7 +5,7 @@
  * withdrawal page makes the key and the .p12 in the browser, and that file — presented by
  * Chromium — opens the application through the gateway with the identifier prefilled.
  */
-import { chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +53,7 @@ describe('the ENRS journey, end to end', () => {
     coordinator = await gw.personalCertificate(user);
     ({ token } = await createToken(gw.runtime, { user, name: 'journey' }, { name: 'test' }));
     restoreLookup = loopbackInNode(APP_HOST);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
  * legacy password is refused with the attempts left, the right one links the account, and the
  * application then shows the legacy identifier it received. axe-core checks the page.
  */
-import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { hashSync as bcryptHash } from 'bcryptjs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
     // Playwright presents client certificates through a proxy in this process, which resolves the host with
     // Node's resolver — and *.localhost does not resolve there (DESIGN.md): point it at loopback.
     restoreLookup = loopbackInNode(APP_HOST);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 /**
- * Mail templates, the withdrawal PDF and the file transport. The PDF is checked with poppler
- * (pdftotext/pdfinfo, Debian poppler-utils); the .eml with the same MIME parser the SMTP test
- * server uses.
+ * Mail templates, the withdrawal PDF and the file transport. The PDF is read with PDF.js
+ * (test/helpers/pdf.ts); the .eml with the same MIME parser the SMTP test server uses.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

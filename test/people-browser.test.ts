@@ -5,7 +5,7 @@
  * opens the portal's first login. axe-core finds no serious or critical problem on the list,
  * the person page and the confirmation. Screenshot for the docs: console-people.png.
  */
-import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -43,7 +43,7 @@ describe.each(databaseBackends())('people in Chromium on $name', ({ name, url })
     // Playwright presents client certificates through a proxy in this process, which resolves
     // the host with Node's resolver — and *.localhost does not resolve there: loopback it.
     restoreLookup = loopbackInNode(CONSOLE);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     restoreLookup();

@@ -1,9 +1,9 @@
 /**
- * The portal in a real headless Chromium (Debian's, never downloaded): forms work under the
+ * The portal in a real headless Chromium (never a downloaded one): forms work under the
  * strict CSP with no inline script or style, the error summary takes the focus, and the
  * registration → first login → sign-out path runs as a person would click it.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { chromiumArgs, chromiumExecutable } from './helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -20,7 +20,7 @@ describe('portal in Chromium', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     base = `https://localhost:${gw.listeners.publicPort}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
     // The test CA is not in Chromium's store; the TLS path itself is covered by the HTTP tests.
     context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'fr-FR' });
   });

@@ -5,7 +5,7 @@
  * axe-core finds no serious or critical problem on the establishments, certificates and audit
  * pages. Screenshots for the docs.
  */
-import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { SCREENSHOTS } from './helpers/screenshots.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ describe.each(databaseBackends())('console registry in Chromium on $name', ({ na
     gw = await startTestGateway({ databaseUrl: url });
     // Playwright's client-certificate proxy resolves with Node's resolver, where *.localhost does not resolve.
     restoreLookup = loopbackInNode(CONSOLE);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     restoreLookup();

@@ -4,7 +4,7 @@
  * with the page's script making the new key and .p12. The old certificate is revoked only once the
  * browser confirms it has the new file.
  */
-import { chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -112,7 +112,7 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
     // with Node's resolver — and *.localhost does not resolve there (see DESIGN.md): point it at loopback.
     restoreLookup = loopbackInNode(APP_HOST);
     // Chromium resolves the application host to the gateway; Playwright presents the client certificate.
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
   });
   afterAll(async () => {
     restoreLookup();

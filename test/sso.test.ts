@@ -3,7 +3,7 @@
  * on the application host it opens the session without the password only with a personal
  * certificate of the same person. Real TLS listeners, real storage, ManualClock for expiry.
  */
-import { accessibilityProblems, chromiumArgs, loopbackInNode } from './helpers/browser.ts';
+import { accessibilityProblems, chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { createHash, X509Certificate } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,7 +381,7 @@ describe('a portal tile in Chromium', () => {
     // Playwright presents client certificates through a proxy in this process, which resolves the host
     // with Node's resolver — and *.localhost does not resolve there (see DESIGN.md): point it at loopback.
     restoreLookup = loopbackInNode(APP_HOST);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
+    browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${APP_HOST} 127.0.0.1`] });
   });
   afterAll(async () => {
     restoreLookup();

@@ -2,7 +2,7 @@
  * /retrait end to end in a real headless Chromium: the page's script makes the key pair, the CSR and
  * the .p12 in the browser; openssl then reads the downloaded file with the chosen password.
  */
-import { chromiumArgs } from './helpers/browser.ts';
+import { chromiumArgs, chromiumExecutable } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await buildAssets();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
 });
 afterAll(async () => {
   await browser?.close();

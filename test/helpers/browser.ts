@@ -1,10 +1,54 @@
+import { spawnSync } from 'node:child_process';
 import dns from 'node:dns';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+/** Where the choice is kept for this run: set by test/helpers/chromium-setup.ts, read by every test file. */
+const CHOSEN = 'PASSERELLE_TEST_CHROMIUM';
+
+/** The `--version` line of a Chromium binary, or null when it does not run. */
+function versionOf(executable: string): string | null {
+  const res = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  return res.status === 0 && /chrom/i.test(res.stdout) ? res.stdout.trim() : null;
+}
+
+/** The Chromium shipped in the npm package @sparticuz/chromium, decompressed once into the temporary directory. */
+async function npmChromium(): Promise<{ executable: string; version: string }> {
+  const { default: Chromium } = await import('@sparticuz/chromium');
+  for (let attempt = 0; ; attempt += 1) {
+    const executable = await Chromium.executablePath();
+    const version = versionOf(executable);
+    if (version) return { executable, version };
+    // A half-written copy left by an interrupted run: decompress again, once.
+    if (attempt > 0) throw new Error(`the Chromium of @sparticuz/chromium does not run (${executable})`);
+    rmSync(path.join(tmpdir(), 'chromium'), { force: true });
+  }
+}
+
 /**
- * Debian's Chromium (never a downloaded browser), with the flags this closed network needs.
+ * The Chromium the browser tests drive, never a browser download: the one named by
+ * PASSERELLE_TEST_CHROMIUM when set, else Debian's /usr/bin/chromium when it runs (CI installs
+ * it), else the one inside the npm devDependency @sparticuz/chromium. Chosen and printed once per
+ * `npm test` (by the global setup); the choice is handed to the test files in the environment.
+ */
+export async function chromiumExecutable(): Promise<string> {
+  const chosen = process.env[CHOSEN];
+  if (chosen) return chosen;
+  const debian = versionOf(DEBIAN_CHROMIUM);
+  const { executable, version, source } = debian
+    ? { executable: DEBIAN_CHROMIUM, version: debian, source: 'Debian package' }
+    : { ...(await npmChromium()), source: `npm package @sparticuz/chromium (${DEBIAN_CHROMIUM} missing or not running)` };
+  console.log(`[browser] Chromium for the browser tests: ${executable} — ${version}, from the ${source}`);
+  process.env[CHOSEN] = executable;
+  return executable;
+}
+
+/**
+ * Flags for the chosen Chromium in this closed network (see chromiumExecutable).
  * `*.localhost` hosts given here resolve to the loopback in Chromium.
  */
 export function chromiumArgs(...hosts: string[]): string[] {
