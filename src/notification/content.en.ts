@@ -109,15 +109,23 @@ export const contentEn: MailContents = {
       { kind: 'p', text: d.reason },
     ],
   }),
-  'password.reset': (d) => ({
-    subject: 'New provisional password',
+  'password-reset.link': (d) => ({
+    subject: 'Choose a new password',
     greeting: `Hello ${d.givenName},`,
     blocks: [
-      { kind: 'p', text: 'You reported a forgotten password. Here is a new provisional password; your previous password no longer works.' },
+      { kind: 'p', text: 'You reported a forgotten password. To choose a new password, open the following link:' },
+      { kind: 'link', label: 'Choose a new password', url: d.resetUrl },
       { kind: 'value', label: 'Identifier', value: d.identifier },
-      { kind: 'value', label: 'Provisional password', value: d.provisionalPassword },
+      { kind: 'p', text: `This link works once and expires on ${formatDateTime(d.expiresAt, 'en')}. Until it is used, your current password keeps working.` },
+      { kind: 'warning', text: 'If you did not ask for this, ignore this message: nothing changes. If it happens again, tell the coordination team.' },
+    ],
+  }),
+  'password-reset.done': (d) => ({
+    subject: 'Your password has been changed',
+    greeting: `Hello ${d.givenName},`,
+    blocks: [
+      { kind: 'p', text: `The password of account ${d.identifier} was changed on ${formatDateTime(d.changedAt, 'en')} with a “forgotten password” link. Sessions opened with the previous password have been closed.` },
       { kind: 'link', label: 'Sign in to your account', url: d.portalUrl },
-      { kind: 'p', text: `You will have to replace it when you sign in. It stops working on ${formatDateTime(d.expiresAt, 'en')} if it has not been used.` },
       { kind: 'warning', text: CONTACT_IF_NOT_YOU },
     ],
   }),

@@ -109,15 +109,23 @@ export const contentFr: MailContents = {
       { kind: 'p', text: d.reason },
     ],
   }),
-  'password.reset': (d) => ({
-    subject: 'Nouveau mot de passe provisoire',
+  'password-reset.link': (d) => ({
+    subject: 'Choisir un nouveau mot de passe',
     greeting: `Bonjour ${d.givenName},`,
     blocks: [
-      { kind: 'p', text: 'Vous avez signalé un mot de passe oublié. Voici un nouveau mot de passe provisoire ; votre ancien mot de passe ne fonctionne plus.' },
+      { kind: 'p', text: 'Vous avez signalé un mot de passe oublié. Pour choisir un nouveau mot de passe, ouvrez le lien suivant :' },
+      { kind: 'link', label: 'Choisir un nouveau mot de passe', url: d.resetUrl },
       { kind: 'value', label: 'Identifiant', value: d.identifier },
-      { kind: 'value', label: 'Mot de passe provisoire', value: d.provisionalPassword },
+      { kind: 'p', text: `Ce lien ne sert qu'une fois et expire le ${formatDateTime(d.expiresAt, 'fr')}. Tant qu'il n'a pas servi, votre mot de passe actuel continue de fonctionner.` },
+      { kind: 'warning', text: "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne change. Si elle se répète, prévenez la cellule de coordination." },
+    ],
+  }),
+  'password-reset.done': (d) => ({
+    subject: 'Votre mot de passe a été changé',
+    greeting: `Bonjour ${d.givenName},`,
+    blocks: [
+      { kind: 'p', text: `Le mot de passe du compte ${d.identifier} a été changé le ${formatDateTime(d.changedAt, 'fr')} à l'aide d'un lien « mot de passe oublié ». Les sessions ouvertes avec l'ancien mot de passe ont été fermées.` },
       { kind: 'link', label: 'Connectez-vous à votre compte', url: d.portalUrl },
-      { kind: 'p', text: `Vous devrez le remplacer dès votre connexion. Il cesse de fonctionner le ${formatDateTime(d.expiresAt, 'fr')} s'il n'a pas été utilisé.` },
       { kind: 'warning', text: CONTACT_IF_NOT_YOU },
     ],
   }),

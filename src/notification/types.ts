@@ -10,7 +10,10 @@ export interface MailTemplates {
   'certificate-request.rejected': { holderName: string; label: string; reason: string };
   'access.granted': { givenName: string; applicationName: string; applicationUrl: string };
   'access.rejected': { givenName: string; applicationName: string; reason: string };
-  'password.reset': { givenName: string; identifier: string; provisionalPassword: string; portalUrl: string; expiresAt: number };
+  /** A forgotten password: a single-use link to choose a new one (the current one keeps working). */
+  'password-reset.link': { givenName: string; identifier: string; resetUrl: string; expiresAt: number };
+  /** The link was used: the password changed at `changedAt`. */
+  'password-reset.done': { givenName: string; identifier: string; portalUrl: string; changedAt: number };
   'account.unlocked': { givenName: string; identifier: string; provisionalPassword: string; portalUrl: string; expiresAt: number };
   'email-change.confirm': { givenName: string; confirmUrl: string; expiresAt: number };
   'email-change.notice': { givenName: string; newEmail: string };

@@ -174,13 +174,23 @@ export const portalFr = {
 
   // Forgot password
   'portal.forgot.title': 'Mot de passe oublié',
-  'portal.forgot.lead': 'Saisissez votre identifiant et l’adresse électronique de votre compte : vous recevrez un nouveau mot de passe provisoire, à changer à la connexion suivante.',
+  'portal.forgot.lead': 'Saisissez votre identifiant et l’adresse électronique de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe. Votre mot de passe actuel reste valable tant que ce lien n’a pas servi.',
   'portal.forgot.email': 'Adresse électronique du compte',
   'portal.forgot.emailHint': 'Celle à laquelle vous recevez les courriels de la plateforme.',
-  'portal.forgot.submit': 'Recevoir un nouveau mot de passe',
-  'portal.forgot.sent': 'Si l’identifiant et l’adresse correspondent à un compte, un nouveau mot de passe provisoire vient d’y être envoyé. Il est valable {days} jours et devra être changé à la prochaine connexion.',
-  'portal.forgot.sentLocked': 'Si votre compte est verrouillé, seule la cellule de coordination peut le débloquer : contactez {support}.',
+  'portal.forgot.submit': 'Recevoir un lien',
+  'portal.forgot.sent': 'Si l’identifiant et l’adresse correspondent à un compte, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Il est valable une heure et ne sert qu’une fois ; d’ici là, votre mot de passe actuel continue de fonctionner.',
+  'portal.forgot.sentLocked': 'Si votre compte est verrouillé, un nouveau mot de passe ne suffit pas à le rouvrir : contactez {support}.',
   'portal.forgot.backToLogin': 'Retour à la connexion',
+  'portal.reset.title': 'Choisir un nouveau mot de passe',
+  'portal.reset.lead': 'Compte {identifier} : choisissez votre nouveau mot de passe et saisissez-le deux fois.',
+  'portal.reset.submit': 'Enregistrer le nouveau mot de passe',
+  'portal.reset.done': 'C’est fait : votre mot de passe est changé. Les sessions ouvertes avec l’ancien ont été fermées ; connectez-vous avec le nouveau.',
+  'portal.reset.login': 'Se connecter',
+  'portal.reset.invalid': 'Ce lien n’est pas valide. Vérifiez que vous l’avez copié en entier, ou demandez-en un nouveau.',
+  'portal.reset.used': 'Ce lien a déjà servi, ou un lien plus récent l’a remplacé : il ne fonctionne plus. Si besoin, demandez-en un nouveau.',
+  'portal.reset.expired': 'Ce lien a expiré (il est valable une heure). Demandez-en un nouveau.',
+  'portal.reset.account_unavailable': 'Ce compte est verrouillé ou désactivé : un lien ne suffit pas à le rouvrir. Contactez {support}.',
+  'portal.reset.again': 'Demander un nouveau lien',
 
   // Certificates
   'portal.certificates.title': 'Mes certificats',

@@ -9,6 +9,7 @@ import { CARD_READ_FAILURES, registrationHostUrl } from '../../cps/registration.
 import { PortalLogin } from '../../portal/login.ts';
 import { LegacyPortalWelcomePage } from '../pages/legacy/portal.tsx';
 import { forgotPassword } from '../../portal/forgot-password.ts';
+import { passwordResetRoutes } from './password-reset-routes.ts';
 import { confirmEmailChange, inspectEmailChange } from '../../portal/account.ts';
 import type { FieldError } from '../../portal/fields.ts';
 import type { PortalRateLimits } from '../../portal/rate-limits.ts';
@@ -106,7 +107,7 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
 
   // Forgot password (journey 11): one answer whatever the match
   function renderForgot(req: Request, res: Response, status: number, extra: { sent?: boolean; values?: Record<string, string>; errors?: FieldError[] } = {}) {
-    sendPage(res, status, ForgotPasswordPage({ ...pageProps(deps, req, res), ...extra, supportContact: config.support.contact, provisionalDays: config.accounts.provisionalPasswordDays }));
+    sendPage(res, status, ForgotPasswordPage({ ...pageProps(deps, req, res), ...extra, supportContact: config.support.contact }));
   }
   router.get('/mot-de-passe-oublie', (req, res) => renderForgot(req, res, 200, { sent: req.query.envoye === '1' }));
   router.post('/mot-de-passe-oublie', csrf, async (req, res) => {
@@ -120,6 +121,8 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
     if (!outcome.ok) return renderForgot(req, res, 400, { values: { identifier: form.identifier ?? '', email: form.email ?? '' }, errors: outcome.errors });
     res.redirect(303, '/mot-de-passe-oublie?envoye=1');
   });
+  // The link it mails: choose a new password (the current one works until then).
+  router.use(passwordResetRoutes(deps));
 
   // E-mail change confirmation: the link shows a button; the POST spends it
   const confirmStatus = { invalid: 400, expired: 410, used: 410 } as const;

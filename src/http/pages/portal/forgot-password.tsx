@@ -10,7 +10,6 @@ export interface ForgotPasswordPageProps extends PortalPageProps {
   values?: { identifier?: string; email?: string };
   errors?: FieldError[];
   supportContact: string;
-  provisionalDays: number;
 }
 
 export function ForgotPasswordPage(props: ForgotPasswordPageProps) {
@@ -21,7 +20,7 @@ export function ForgotPasswordPage(props: ForgotPasswordPageProps) {
     <PortalLayout lang={lang} title={t(lang, 'portal.forgot.title')} page="portal-forgot-password">
       {props.sent ? (
         <div class="alert alert-success" role="status">
-          <p>{t(lang, 'portal.forgot.sent', { days: props.provisionalDays })}</p>
+          <p>{t(lang, 'portal.forgot.sent')}</p>
           <p>{tRich(lang, 'portal.forgot.sentLocked', { support })}</p>
         </div>
       ) : (
