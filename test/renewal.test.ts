@@ -1,8 +1,8 @@
 /**
  * Renewal (journey 12): the 60-day notice through the outbox, and renewal on the gateway by presenting
  * the current certificate — in a real Chromium holding that certificate (Playwright clientCertificates),
- * with the page's script making the new key and .p12. The old certificate is revoked only once the
- * browser confirms it has the new file.
+ * with the page's script making the new key and .p12. The old certificate stays valid until the new one
+ * is presented on the gateway (then revoked as superseded).
  */
 import { chromiumArgs, chromiumExecutable, loopbackInNode } from './helpers/browser.ts';
 import { execFileSync } from 'node:child_process';

@@ -93,23 +93,23 @@ const base = {
   'denied.certificate_revoked.title': 'Certificate revoked',
   'denied.certificate_revoked.lead':
     'The certificate your browser presented has been revoked: it no longer gives access to the platform’s applications.',
-  'denied.certificate_revoked.step1': 'To find out why, contact the coordination cell: {support}.',
+  'denied.certificate_revoked.step1': 'To find out why, contact {support}.',
   'denied.certificate_revoked.step2': 'To get a new certificate, request one from your portal: {portal}',
   'denied.certificate_revoked.step3': 'On a shared workstation, tell your establishment’s referent.',
 
   'denied.certificate_unknown.title': 'Unknown certificate',
   'denied.certificate_unknown.lead':
     'This certificate is not linked to any account or workstation registered on the platform.',
-  'denied.certificate_unknown.step1': 'Contact the coordination cell ({support}) and give them the serial number below.',
+  'denied.certificate_unknown.step1': 'Contact {support} and give the certificate’s serial number, shown below.',
   'denied.certificate_unknown.step2': 'To get a certificate, register on the portal: {portal}',
   'denied.cps.unknown_holder':
-    'Your CPS card is recognised, but no account carries its RPPS or ADELI number. No account yet? Register: {registration} (your card can prefill the form). Already have one? Your RPPS or ADELI number must be on it: ask the coordination cell ({support}) to add it.',
+    'Your CPS card is recognised, but no account carries its RPPS or ADELI number. No account yet? Register: {registration} (your card can prefill the form). Already have one? Your RPPS or ADELI number must be on it: ask {support} to add it.',
   'denied.cps.ambiguous_holder':
-    'Your CPS card is recognised, but several accounts carry its RPPS or ADELI number. The coordination cell ({support}) must keep only one.',
+    'Your CPS card is recognised, but several accounts carry its RPPS or ADELI number: only one may keep it. Report it to {support}.',
   'denied.cps.no_national_id':
-    'This certificate comes from a recognised CPS authority but carries no readable national identifier (8 followed by the RPPS, or 0 followed by the ADELI number). Use the CPS card itself, or contact the coordination cell ({support}).',
+    'This certificate comes from a recognised CPS authority but carries no readable national identifier (8 + RPPS number, or 0 + ADELI number). Use the CPS card itself, or contact {support}.',
   'denied.cps.crl_stale':
-    'The list of revoked CPS cards is out of date on the platform: as a precaution, CPS cards are refused. Try again later and tell the coordination cell ({support}).',
+    'The list of revoked CPS cards is out of date on the platform: as a precaution, CPS cards are refused. Try again later and tell {support}.',
 
   'denied.account_locked.title': 'Account locked',
   'denied.account_locked.lead': 'After {max} failed sign-in attempts, your account was locked for your security.',
@@ -151,7 +151,7 @@ const base = {
   'denied.not_member_of_establishment.step1':
     'Sign in from a workstation of your own establishment or from your personal workstation.',
   'denied.not_member_of_establishment.step2':
-    'If you work in this establishment, ask the coordination cell ({support}) to attach you to it.',
+    'If you work in this establishment, ask {support} to attach you to it.',
 
   'upstream.502.title': '{application} is not answering',
   'upstream.504.title': '{application} is taking too long to answer',

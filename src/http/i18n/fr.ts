@@ -91,7 +91,7 @@ const base = {
   'denied.certificate_revoked.title': 'Certificat révoqué',
   'denied.certificate_revoked.lead':
     'Le certificat présenté par votre navigateur a été révoqué : il ne permet plus d’accéder aux applications de la plateforme.',
-  'denied.certificate_revoked.step1': 'Pour en connaître la raison, contactez la cellule de coordination : {support}.',
+  'denied.certificate_revoked.step1': 'Pour en connaître la raison, contactez {support}.',
   'denied.certificate_revoked.step2':
     'Pour obtenir un nouveau certificat, faites une demande depuis votre espace professionnel : {portal}',
   'denied.certificate_revoked.step3': 'Sur un poste partagé, prévenez le référent de votre établissement.',
@@ -100,16 +100,16 @@ const base = {
   'denied.certificate_unknown.lead':
     'Ce certificat n’est rattaché à aucun compte ni à aucun poste enregistré sur la plateforme.',
   'denied.certificate_unknown.step1':
-    'Contactez la cellule de coordination ({support}) en lui indiquant le numéro de série ci-dessous.',
+    'Contactez {support} en indiquant le numéro de série du certificat, rappelé ci-dessous.',
   'denied.certificate_unknown.step2': 'Pour obtenir un certificat, inscrivez-vous sur l’espace professionnel : {portal}',
   'denied.cps.unknown_holder':
-    'Votre carte CPS est reconnue, mais aucun compte ne porte son numéro RPPS ou ADELI. Pas encore de compte ? Inscrivez-vous : {registration} (votre carte peut préremplir le formulaire). Déjà un compte ? Votre numéro RPPS ou ADELI doit y figurer : demandez à la cellule de coordination ({support}) de l’ajouter.',
+    'Votre carte CPS est reconnue, mais aucun compte ne porte son numéro RPPS ou ADELI. Pas encore de compte ? Inscrivez-vous : {registration} (votre carte peut préremplir le formulaire). Déjà un compte ? Votre numéro RPPS ou ADELI doit y figurer : demandez-en l’ajout à {support}.',
   'denied.cps.ambiguous_holder':
-    'Votre carte CPS est reconnue, mais plusieurs comptes portent son numéro RPPS ou ADELI. La cellule de coordination ({support}) doit n’en garder qu’un.',
+    'Votre carte CPS est reconnue, mais plusieurs comptes portent son numéro RPPS ou ADELI : un seul doit être conservé. Signalez-le à {support}.',
   'denied.cps.no_national_id':
-    'Ce certificat vient d’une autorité CPS reconnue, mais ne porte pas d’identifiant national lisible (8 suivi du RPPS, ou 0 suivi du numéro ADELI). Utilisez la carte CPS elle-même, ou contactez la cellule de coordination ({support}).',
+    'Ce certificat vient d’une autorité CPS reconnue, mais ne porte pas d’identifiant national lisible (8 suivi du RPPS, ou 0 suivi du numéro ADELI). Utilisez la carte CPS elle-même, ou contactez {support}.',
   'denied.cps.crl_stale':
-    'La liste des cartes CPS révoquées n’est plus à jour sur la plateforme : par précaution, les cartes CPS sont refusées. Réessayez plus tard et prévenez la cellule de coordination ({support}).',
+    'La liste des cartes CPS révoquées n’est plus à jour sur la plateforme : par précaution, les cartes CPS sont refusées. Réessayez plus tard et prévenez {support}.',
 
   'denied.account_locked.title': 'Compte verrouillé',
   'denied.account_locked.lead':
@@ -129,7 +129,7 @@ const base = {
   'denied.account_provisional.step1':
     'Connectez-vous d’abord à votre espace professionnel avec le mot de passe provisoire reçu par courriel : {portal}',
   'denied.account_provisional.step2':
-    'Remplacez ce mot de passe provisoire par votre mot de passe personnel, vérifiez vos informations et acceptez les conditions d’utilisation.',
+    'Choisissez votre mot de passe personnel à la place du provisoire, vérifiez vos informations et acceptez les conditions d’utilisation.',
   'denied.account_provisional.step3': 'Revenez ensuite sur cette page.',
 
   'denied.no_access.title': 'Accès non autorisé',
@@ -156,7 +156,7 @@ const base = {
   'denied.not_member_of_establishment.step1':
     'Connectez-vous depuis un poste de votre établissement ou depuis votre poste personnel.',
   'denied.not_member_of_establishment.step2':
-    'Si vous travaillez dans cet établissement, demandez à la cellule de coordination ({support}) de vous y rattacher.',
+    'Si vous travaillez dans cet établissement, demandez votre rattachement à {support}.',
 
   // Upstream application unreachable
   'upstream.502.title': '{application} ne répond pas',

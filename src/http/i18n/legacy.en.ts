@@ -28,7 +28,7 @@ export const legacyEn: Record<keyof typeof legacyFr, string> = {
   'legacy.firstUse.error.locked': 'This previous identifier is blocked after {max} wrong attempts. To unblock it, contact {support}.',
   'legacy.firstUse.error.unavailable': '{application} could not check your previous credentials right now. Try again in a few minutes; this attempt was not counted.',
   'legacy.firstUse.error.conflict':
-    'This previous {application} identifier is already linked to someone else. Nothing was changed: the coordination cell has been told and will get back to you ({support}).',
+    'This previous {application} identifier is already linked to someone else. Nothing was changed; the conflict has been reported and you will be contacted. For any question: {support}.',
   'legacy.firstUse.error.legacy_cut_over': 'This previous identifier is no longer accepted: it has already been replaced by a platform identifier. If it is yours, contact {support}.',
   'legacy.firstUse.error.missing': 'Enter your previous identifier and password.',
   'legacy.firstUse.error.csrf': 'The form expired or was already sent. Please try again.',

@@ -32,7 +32,7 @@ export const legacyFr = {
   'legacy.firstUse.error.unavailable':
     '{application} n’a pas pu vérifier votre ancien identifiant pour le moment. Réessayez dans quelques minutes ; cet essai n’a pas été compté.',
   'legacy.firstUse.error.conflict':
-    'Cet ancien identifiant {application} est déjà relié à une autre personne. Rien n’a été modifié : la cellule de coordination en est informée et reviendra vers vous ({support}).',
+    'Cet ancien identifiant {application} est déjà relié à une autre personne. Rien n’a été modifié ; le conflit a été signalé et vous serez recontacté. Pour toute question : {support}.',
   'legacy.firstUse.error.legacy_cut_over':
     'Cet ancien identifiant n’est plus accepté : il a déjà été remplacé par un identifiant de la plateforme. S’il est le vôtre, contactez {support}.',
   'legacy.firstUse.error.missing': 'Saisissez votre ancien identifiant et votre ancien mot de passe.',

@@ -78,13 +78,25 @@ export interface DeniedPageProps extends PageProps {
   details?: DenialDetails | undefined;
 }
 
+/** Serials read better in groups, as browsers show them: 3F:A2:… */
+function groupSerial(serial: string): string {
+  return (serial.toUpperCase().match(/.{1,2}/g) ?? [serial]).join(':');
+}
+
+/** "12 mars 2027" / "12 March 2027" (Paris time); anything unparseable shown as given. */
+export function formatDay(lang: Lang, value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+}
+
 function DetailList({ lang, details }: { lang: Lang; details: DenialDetails }) {
   const rows: [MessageKey, string | undefined][] = [
     ['denied.detail.identifier', details.identifier],
     ['denied.detail.application', details.applicationName],
-    ['denied.detail.serial', details.serial],
+    ['denied.detail.serial', details.serial ? groupSerial(details.serial) : undefined],
     ['denied.detail.nationalId', details.cps?.nationalId ?? undefined],
-    ['denied.detail.expiredOn', details.expiredOn],
+    ['denied.detail.expiredOn', details.expiredOn ? formatDay(lang, details.expiredOn) : undefined],
   ];
   const shown = rows.filter((row): row is [MessageKey, string] => Boolean(row[1]));
   if (shown.length === 0) return null;
