@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EmailChange, User } from '../storage/index.ts';
 import { hashPassword, verifyPassword } from '../authentication/password.ts';
-import { DatabaseLoginRegulator } from '../regulation/lockout.ts';
+import { LoginPolicy } from '../regulation/login-policy.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';
@@ -30,13 +30,11 @@ export async function changePassword(deps: PortalDeps, user: User, form: Passwor
   if (!password) check.fail('password', 'required');
   if (!check.ok) return { ok: false, errors: check.errors };
 
-  if (!(await verifyPassword(user.passwordHash, current))) {
-    const outcome = await new DatabaseLoginRegulator(storage, clock, config.lockout.maxFailures).registerFailure(user);
-    await auditor.record({ action: 'account.password.change', outcome: 'failure', reason: 'wrong_password', actor: user.identifier, subject: user.identifier, ip: context.ip });
-    if (outcome.locked) {
-      await auditor.record({ action: 'user.lockout', outcome: 'info', reason: 'too_many_failures', subject: user.identifier, ip: context.ip });
-      return { ok: true, value: { locked: true } };
-    }
+  // The same reserved-attempt rule as the login forms: concurrent guesses get no more tries.
+  const verdict = await new LoginPolicy(storage, clock, auditor, config.lockout.maxFailures).attempt(user, () => verifyPassword(user.passwordHash, current), { ip: context.ip });
+  if (!verdict.ok) {
+    await auditor.record({ action: 'account.password.change', outcome: 'failure', reason: verdict.reason, actor: user.identifier, subject: user.identifier, ip: context.ip });
+    if (verdict.reason !== 'wrong_password' || verdict.locked) return { ok: true, value: { locked: true } };
     return { ok: false, errors: [{ field: 'current', code: 'wrong_current_password' }] };
   }
   for (const problem of await checkNewPassword(storage.users, user, password, confirmation, config.accounts.password)) {

@@ -1,6 +1,7 @@
 import type { User } from '../storage/index.ts';
+import { auditedIdentifier } from '../authentication/audited-identifier.ts';
 import { verifyPassword } from '../authentication/password.ts';
-import { DatabaseLoginRegulator, type LoginRegulator } from '../regulation/lockout.ts';
+import { LoginPolicy } from '../regulation/login-policy.ts';
 import { legacyPortalLogin, type LegacyPortalResult } from '../legacy/index.ts';
 import type { PortalDeps } from './deps.ts';
 
@@ -22,10 +23,10 @@ export type PortalLoginResult =
  * the same counter, shared by both doors. Every outcome is audited as `portal.login`.
  */
 export class PortalLogin {
-  readonly #regulator: LoginRegulator;
+  readonly #policy: LoginPolicy;
 
   constructor(private readonly deps: PortalDeps) {
-    this.#regulator = new DatabaseLoginRegulator(deps.storage, deps.clock, deps.config.lockout.maxFailures);
+    this.#policy = new LoginPolicy(deps.storage, deps.clock, deps.auditor, deps.config.lockout.maxFailures);
   }
 
   async login(identifierInput: string, password: string, ip: string | null): Promise<PortalLoginResult> {
@@ -41,7 +42,7 @@ export class PortalLogin {
       if (legacy) return this.#legacyOutcome(legacy, ip);
       // Same argon2 work as a real account, so the answer takes the same time.
       await verifyPassword(undefined, password);
-      await audit('failure', 'unknown_identifier', identifier.slice(0, 100) || null);
+      await audit('failure', 'unknown_identifier', auditedIdentifier(identifier));
       return { ok: false, reason: 'invalid_credentials', user: null };
     }
     // Refused before the password is looked at: a locked account is no oracle for guesses.
@@ -50,22 +51,27 @@ export class PortalLogin {
       await audit('failure', reason, user.identifier);
       return { ok: false, reason, user };
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      const outcome = await this.#regulator.registerFailure(user);
-      await audit('failure', 'wrong_password', user.identifier);
-      if (outcome.locked) {
-        await auditor.record({ action: 'user.lockout', outcome: 'info', reason: 'too_many_failures', subject: user.identifier, ip });
-        return { ok: false, reason: 'account_locked', user };
-      }
-      return { ok: false, reason: 'invalid_credentials', user };
+    const check = await this.#policy.attempt(user, () => verifyPassword(user.passwordHash, password), { ip });
+    if (!check.ok) {
+      const reason = check.reason === 'wrong_password' ? (check.locked ? 'account_locked' : 'invalid_credentials') : check.reason;
+      await audit('failure', check.reason, user.identifier);
+      return { ok: false, reason, user };
     }
     if (user.provisionalExpiresAt !== null && clock.now().getTime() >= user.provisionalExpiresAt) {
       await audit('failure', 'provisional_expired', user.identifier);
       return { ok: false, reason: 'provisional_expired', user };
     }
-    await this.#regulator.registerSuccess(user, ip);
-    await audit('success', null, user.identifier);
-    return { ok: true, user };
+    return this.#signedIn(user, ip, (outcome, reason) => audit(outcome, reason, user.identifier));
+  }
+
+  /** Last login recorded, unless the account was locked or deactivated meanwhile (then refused). */
+  async #signedIn(user: User, ip: string | null, audit: (outcome: 'success' | 'failure', reason: string | null) => Promise<void>, legacy?: LegacyLogin): Promise<PortalLoginResult> {
+    if (!(await this.#policy.recordLogin(user, ip))) {
+      await audit('failure', 'account_locked');
+      return { ok: false, reason: 'account_locked', user };
+    }
+    await audit('success', null);
+    return { ok: true, user, ...(legacy ? { legacy } : {}) };
   }
 
   /** The mapped person's account rules apply as for their own identifier; audited as `portal.login` with the legacy details. */
@@ -89,8 +95,6 @@ export class PortalLogin {
       await audit('failure', 'provisional_expired');
       return { ok: false, reason: 'provisional_expired', user };
     }
-    await this.#regulator.registerSuccess(user, ip);
-    await audit('success', null);
-    return { ok: true, user, ...(legacy ? { legacy } : {}) };
+    return this.#signedIn(user, ip, audit, legacy);
   }
 }

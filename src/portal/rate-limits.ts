@@ -61,13 +61,15 @@ export class PortalRateLimits {
     return byIdentifier;
   }
 
-  async loginAllowed(ip: string | null): Promise<Verdict> {
-    const res = await this.#loginFailures.get(ip ?? 'unknown');
-    if (res && res.remainingPoints <= 0) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
-    return { allowed: true };
+  /**
+   * Spends one failure point BEFORE the sign-in is checked, so concurrent requests cannot
+   * overrun the limit; `loginNotFailed` gives it back when the attempt turned out no failure.
+   */
+  loginAttempt(ip: string | null): Promise<Verdict> {
+    return spend(this.#loginFailures, ip ?? 'unknown');
   }
 
-  async loginFailed(ip: string | null): Promise<void> {
-    await spend(this.#loginFailures, ip ?? 'unknown');
+  async loginNotFailed(ip: string | null): Promise<void> {
+    await this.#loginFailures.reward(ip ?? 'unknown', 1);
   }
 }

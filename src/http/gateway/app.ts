@@ -11,7 +11,7 @@ import { resolveCertificate } from '../../authentication/certificate.ts';
 import { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
 import { evaluateSession, type SessionLimits } from '../../authentication/session-policy.ts';
 import { decideAccess } from '../../authorization/access.ts';
-import { DatabaseLoginRegulator } from '../../regulation/lockout.ts';
+import { LoginPolicy } from '../../regulation/login-policy.ts';
 import { createUpstreamProxy, classifyUpstreamError, type UpstreamProxy } from '../../proxy/upstream.ts';
 import { UpstreamErrorPage } from '../pages/index.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
@@ -53,7 +53,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     idleTimeoutMs: config.session.idleTimeoutMinutes * 60_000,
     absoluteTimeoutMs: config.session.absoluteTimeoutHours * 3_600_000,
   };
-  const authenticator = new GatewayAuthenticator(runtime.storage, new DatabaseLoginRegulator(runtime.storage, runtime.clock, config.lockout.maxFailures), runtime.auditor);
+  const authenticator = new GatewayAuthenticator(runtime.storage, new LoginPolicy(runtime.storage, runtime.clock, runtime.auditor, config.lockout.maxFailures), runtime.auditor);
 
   const proxies = new Map<string, UpstreamProxy>();
   for (const application of config.applications) {

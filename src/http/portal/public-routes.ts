@@ -82,11 +82,12 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
     const ip = clientIp(req);
     const identifier = (form.identifier ?? '').trim().slice(0, 200);
     const next = safeNext(form.next);
-    const allowed = await limits.loginAllowed(ip);
+    // Consumed before the work, given back unless it was a wrong identifier or password.
+    const allowed = await limits.loginAttempt(ip);
     if (!allowed.allowed) return renderLogin(req, res, 'rate_limited', { identifier, next });
     const result = await login.login(identifier, (form.password ?? '').slice(0, 1024), ip);
+    if (result.ok || result.reason !== 'invalid_credentials') await limits.loginNotFailed(ip);
     if (!result.ok) {
-      if (result.reason === 'invalid_credentials') await limits.loginFailed(ip);
       const legacy = result.legacy ? { applicationName: result.legacy.applicationName, identifier: result.reason === 'legacy_cut_over' ? (result.user?.identifier ?? null) : null } : undefined;
       return renderLogin(req, res, result.reason, { identifier, next, ...(legacy ? { legacy } : {}) });
     }

@@ -72,11 +72,42 @@ export class UserRepository {
     );
   }
 
-  async recordSuccess(id: string, ip: string | null, now: number): Promise<void> {
-    await this.db.run(
-      'UPDATE users SET failed_logins = 0, previous_login_at = last_login_at, previous_login_ip = last_login_ip, last_login_at = ?, last_login_ip = ?, updated_at = ? WHERE id = ?',
+  /**
+   * Reserves one password check BEFORE it runs, in one statement (atomic across requests and
+   * replicas): the reservation counts as a failure until a right password resets the count, so
+   * however many attempts race, at most `maxFailures` are ever checked. Undefined when refused
+   * (locked, deactivated, or every attempt already taken); otherwise the attempt's number.
+   */
+  async reserveAttempt(id: string, maxFailures: number, now: number): Promise<number | undefined> {
+    const row = await this.db.get<{ failed_logins: number }>(
+      "UPDATE users SET failed_logins = failed_logins + 1, updated_at = ? WHERE id = ? AND status IN ('active', 'provisional') AND failed_logins < ? RETURNING failed_logins",
+      [now, id, maxFailures],
+    );
+    return row ? Number(row.failed_logins) : undefined;
+  }
+
+  /** After a reserved attempt failed: locks the account once the count is spent. True when THIS call locked it. */
+  async lockIfExhausted(id: string, maxFailures: number, now: number): Promise<boolean> {
+    const r = await this.db.run(
+      "UPDATE users SET status = 'locked', locked_at = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'provisional') AND failed_logins >= ?",
+      [now, now, id, maxFailures],
+    );
+    return r.changes === 1;
+  }
+
+  /** A right password ends the streak — unless the account was locked meanwhile (false then: refuse). */
+  async resetFailures(id: string, now: number): Promise<boolean> {
+    const r = await this.db.run("UPDATE users SET failed_logins = 0, updated_at = ? WHERE id = ? AND status IN ('active', 'provisional')", [now, id]);
+    return r.changes === 1;
+  }
+
+  /** Records a login and resets the count; false (nothing written) when the account is locked or deactivated. */
+  async recordSuccess(id: string, ip: string | null, now: number): Promise<boolean> {
+    const r = await this.db.run(
+      "UPDATE users SET failed_logins = 0, previous_login_at = last_login_at, previous_login_ip = last_login_ip, last_login_at = ?, last_login_ip = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'provisional')",
       [now, ip, now, id],
     );
+    return r.changes === 1;
   }
 
   /** Unlocking restores the state the account had before: provisional stays provisional. */
