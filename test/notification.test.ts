@@ -204,6 +204,21 @@ describe('withdrawal PDF', () => {
     expect(text).toMatch(/1\. .*\n(.*\n)*2\. .*\n(.*\n)*3\. /);
   });
 
+  it('speaks to the referent for a collective certificate: a machine and an establishment, never "votre" access or a login identifier', async () => {
+    const collective = await renderWithdrawalPdf({ ...PDF_INPUT, collective: true, holderName: 'Centre hospitalier de Dole', withdrawalIdentifier: 'poste-74186b8e@esante.localhost' });
+    const text = (await readPdfText(collective, PDF_PASSWORD)).replace(/\s+/g, ' ');
+    expect(text).toContain('Retrait du certificat collectif d’un poste partagé');
+    expect(text).toContain('Établissement : Centre hospitalier de Dole');
+    expect(text).toContain('référent de l’établissement');
+    expect(text).toContain('jamais une personne');
+    expect(text).not.toContain('votre espace professionnel');
+    expect(text).not.toContain('Votre identifiant de connexion');
+    expect(text).toContain('ne sont ni un identifiant ni un mot de passe de connexion');
+    const mail = renderMail('withdrawal.document', 'fr', { ...samples()['withdrawal.document'], collective: true, label: 'Accueil urgences' });
+    expect(mail.subject.replace(/[\u00a0\u202f]/g, ' ')).toMatch(/Retrait du certificat collectif du poste « Accueil urgences » \(document 1\/2\)$/);
+    expect(mail.subject).not.toContain('votre');
+  });
+
   it('comes in English, with a fresh owner password each time', async () => {
     const en = await renderWithdrawalPdf({ ...PDF_INPUT, lang: 'en', password: 'another-Passw0rd' });
     const text = await readPdfText(en, 'another-Passw0rd');

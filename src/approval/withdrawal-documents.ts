@@ -62,6 +62,7 @@ export async function queueWithdrawalDocuments(repos: Repositories, deps: Approv
     code,
     expiresAt,
     password: pdfPassword,
+    collective: request.kind === 'collective',
   });
   const collective = request.kind === 'collective';
   await enqueueMail(repos, mailDeps(deps), {

@@ -55,7 +55,7 @@ export const contentEn: MailContents = {
     ],
   }),
   'withdrawal.document': (d) => ({
-    subject: 'Collecting your certificate (document 1/2)',
+    subject: d.collective ? `Collecting the collective certificate of the workstation “${d.label}” (document 1/2)` : 'Collecting your certificate (document 1/2)',
     greeting: d.collective ? 'Hello,' : `Hello ${d.holderName},`,
     blocks: [
       {

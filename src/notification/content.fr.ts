@@ -55,7 +55,7 @@ export const contentFr: MailContents = {
     ],
   }),
   'withdrawal.document': (d) => ({
-    subject: 'Retrait de votre certificat (document 1/2)',
+    subject: d.collective ? `Retrait du certificat collectif du poste « ${d.label} » (document 1/2)` : 'Retrait de votre certificat (document 1/2)',
     greeting: d.collective ? 'Bonjour,' : `Bonjour ${d.holderName},`,
     blocks: [
       {

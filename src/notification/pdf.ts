@@ -19,10 +19,14 @@ export interface WithdrawalPdfInput {
   code: string;
   expiresAt: number;
   password: string;
+  /** A shared workstation's certificate: addressed to the establishment's referent, names no person. */
+  collective?: boolean;
 }
 
 interface PdfWording {
   title: string;
+  /** The collective variant of the texts that differ (the rest is shared). */
+  collective: Pick<PdfWording, 'title' | 'warning' | 'holder' | 'intro' | 'notPassword'>;
   warning: string;
   holder: string;
   workstation: string;
@@ -37,18 +41,27 @@ interface PdfWording {
 const WORDING: Record<MailLang, PdfWording> = {
   fr: {
     title: 'Retrait de votre certificat',
+    collective: {
+      title: 'Retrait du certificat collectif d’un poste partagé',
+      warning: 'Attention : ce document confidentiel est destiné au référent de l’établissement mentionné ci-dessous. Ne le transmettez qu’à la personne chargée d’installer le certificat sur le poste partagé.',
+      holder: 'Établissement',
+      intro:
+        "La demande de certificat collectif pour ce poste partagé a été validée. Ce certificat identifie le poste et l'établissement, jamais une personne : chaque professionnel qui utilise ce poste se connecte ensuite aux applications avec son propre identifiant et son propre mot de passe. Le retrait se fait sur le poste partagé lui-même, avec le navigateur qui sera utilisé (Firefox, Chrome, Edge, Safari…). Il prend moins de deux minutes.",
+      notPassword:
+        "L'identifiant de retrait (poste-…) et le code de retrait ne servent qu'à retirer le certificat : ce ne sont ni un identifiant ni un mot de passe de connexion.",
+    },
     warning: 'Attention : ce document confidentiel ne doit en aucun cas être transmis à une autre personne que celle mentionnée ci-dessous.',
     holder: 'Titulaire',
     workstation: 'Poste de travail',
     intro:
-      "Votre demande de certificat a été validée. Ce certificat vous donne accès à votre espace professionnel depuis ce poste de travail. Le retrait doit se faire à partir du poste sur lequel le certificat doit être installé, avec le navigateur que vous allez utiliser (Firefox, Chrome, Edge, Safari…). Il prend moins de deux minutes.",
+      "Votre demande de certificat a été validée. Ce certificat vous permet d'accéder aux applications de la plateforme depuis ce poste de travail. Le retrait doit se faire à partir du poste sur lequel le certificat doit être installé, avec le navigateur que vous allez utiliser (Firefox, Chrome, Edge, Safari…). Il prend moins de deux minutes.",
     steps: (url) => [
       `Sur ce poste, ouvrez l'adresse suivante : ${url}`,
       'Cliquez sur « J\'ai reçu un code de retrait ».',
       'Après la vérification de la compatibilité de votre navigateur, continuez.',
       "Saisissez l'identifiant de retrait et le code de retrait ci-dessous.",
       'Choisissez un mot de passe pour le fichier du certificat, téléchargez-le et installez-le en suivant les instructions affichées.',
-      'Une fois le certificat installé, déconnectez-vous.',
+      "Si le retrait est interrompu (onglet fermé, panne), rouvrez la même adresse dans le même navigateur : il reprend là où il s'était arrêté, sans nouveau code.",
     ],
     identifier: 'Identifiant de retrait',
     code: 'Code de retrait',
@@ -58,18 +71,26 @@ const WORDING: Record<MailLang, PdfWording> = {
   },
   en: {
     title: 'Collecting your certificate',
+    collective: {
+      title: 'Collecting the collective certificate of a shared workstation',
+      warning: 'Warning: this confidential document is meant for the referent of the establishment named below. Pass it on only to the person who installs the certificate on the shared workstation.',
+      holder: 'Establishment',
+      intro:
+        'The collective certificate request for this shared workstation has been approved. The certificate identifies the workstation and the establishment, never a person: each professional using this workstation then signs in to the applications with their own identifier and password. Collect it on the shared workstation itself, in the browser that will be used (Firefox, Chrome, Edge, Safari…). It takes less than two minutes.',
+      notPassword: 'The withdrawal identifier (poste-…) and the withdrawal code only serve to collect the certificate: they are neither a sign-in identifier nor a password.',
+    },
     warning: 'Warning: this confidential document must not be passed on to anyone other than the person named below.',
     holder: 'Holder',
     workstation: 'Workstation',
     intro:
-      'Your certificate request has been approved. The certificate gives you access to your professional space from this workstation. Collect it from the workstation where it must be installed, in the browser you will use (Firefox, Chrome, Edge, Safari…). It takes less than two minutes.',
+      'Your certificate request has been approved. The certificate gives you access to the platform’s applications from this workstation. Collect it from the workstation where it must be installed, in the browser you will use (Firefox, Chrome, Edge, Safari…). It takes less than two minutes.',
     steps: (url) => [
       `On that workstation, open the following address: ${url}`,
       'Click "I was given a withdrawal code".',
       'Once your browser has been checked for compatibility, continue.',
       'Type the withdrawal identifier and the withdrawal code below.',
       'Choose a password for the certificate file, download it and install it by following the instructions shown.',
-      'Once the certificate is installed, sign out.',
+      'If the pickup is interrupted (tab closed, crash), reopen the same address in the same browser: it resumes where it stopped, without a new code.',
     ],
     identifier: 'Withdrawal identifier',
     code: 'Withdrawal code',
@@ -84,7 +105,8 @@ const ACCENT = '#b34700';
 
 /** Renders the encrypted document. pdfkit's standard fonts cover French (WinAnsi). */
 export async function renderWithdrawalPdf(input: WithdrawalPdfInput): Promise<Buffer> {
-  const w = WORDING[input.lang];
+  const base = WORDING[input.lang];
+  const w = input.collective ? { ...base, ...base.collective } : base;
   const typo = input.lang === 'fr' ? frenchTypography : (s: string) => s;
   const doc = new PDFDocument({
     pdfVersion: '1.7ext3',
