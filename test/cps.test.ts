@@ -13,7 +13,7 @@ import { createIgcSante, type IgcSante, type TestCard } from './helpers/igc-sant
 import { ConfigError, loadConfig } from '../src/config/index.ts';
 import { CpsTrust, cpsTrustFor, nationalIdFrom, openPrefill, parseNationalId, prefillKey, sealPrefill } from '../src/cps/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
-import { serverHosts } from '../src/runtime.ts';
+import { serverHosts } from '../src/app/runtime.ts';
 import { logger } from '../src/shared/logger.ts';
 import type { User } from '../src/storage/index.ts';
 

@@ -1,26 +1,21 @@
+/**
+ * The composition root: opens storage and the PKI and builds the core services every feature is
+ * given (src/core/runtime.ts). Only src/app and the CLI import this file.
+ */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { pkiDir, type Config } from './config/index.ts';
-import { systemClock, type Clock } from './shared/clock.ts';
-import { cryptoRandom, type Random } from './shared/random.ts';
-import { PasserelleError } from './shared/errors.ts';
-import { openStorage, type Storage } from './storage/index.ts';
-import { Auditor } from './audit/auditor.ts';
-import { AccountService } from './accounts/service.ts';
-import { CertificateAuthority } from './ca/authority.ts';
-import { initPki, loadPki, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from './ca/index.ts';
+import { pkiDir, type Config } from '../config/index.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import { cryptoRandom, type Random } from '../shared/random.ts';
+import { PasserelleError } from '../shared/errors.ts';
+import { openStorage, type Storage } from '../storage/index.ts';
+import { Auditor } from '../audit/auditor.ts';
+import { AccountService } from '../accounts/service.ts';
+import { CertificateAuthority } from '../ca/authority.ts';
+import { initPki, loadPki, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from '../ca/index.ts';
+import type { Runtime } from '../core/runtime.ts';
 
-export interface Runtime {
-  config: Config;
-  clock: Clock;
-  random: Random;
-  storage: Storage;
-  pki: Pki;
-  auditor: Auditor;
-  accounts: AccountService;
-  authority: CertificateAuthority;
-  close(): Promise<void>;
-}
+export type { Runtime };
 
 export interface RuntimeOptions {
   clock?: Clock;

@@ -1,11 +1,11 @@
 import { loadConfig, pkiDir, type Config } from '../config/index.ts';
-import { openRuntime, sessionSecret } from '../runtime.ts';
+import { openRuntime, sessionSecret } from './runtime.ts';
 import { createSessionBackend } from '../session/index.ts';
 import { loadOrCreateSigningKey } from '../identity/index.ts';
 import { startListeners } from '../http/server.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { logger } from '../shared/logger.ts';
-import { seedDemo, demoInstructions } from './demo.ts';
+import { seedDemo, demoInstructions } from '../cli/demo.ts';
 import { startMailWorker } from '../notification/index.ts';
 import { startRenewalNotices } from '../enrollment/renewal-schedule.ts';
 import { startPeriodicJob } from '../shared/periodic.ts';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { Actor } from '../accounts/service.ts';
 
 /** What the approval operations use of the runtime (a test can hand over the whole runtime). */

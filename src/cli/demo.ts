@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import { exportPrivateKeyPem, generateKeyPair } from '../ca/index.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
 import { writeBundle } from './commands/bundle.ts';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { openRuntime, pkiOptions, serverHosts, type Runtime } from '../runtime.ts';
+import { openRuntime, pkiOptions, serverHosts, type Runtime } from '../app/runtime.ts';
 import { initPki } from '../ca/index.ts';
 import { generateKeyPair, exportPrivateKeyPem, type KeyAlgorithm } from '../ca/index.ts';
 import { READABLE_ALPHABET, cryptoRandom } from '../shared/random.ts';
@@ -10,7 +10,7 @@ import { createOutput, readStdin, reportFailure, type Output } from './output.ts
 import { cliActor } from './actor.ts';
 import { writeBundle } from './commands/bundle.ts';
 import { formatAuditEvents, parseWhen } from './commands/audit.ts';
-import { serve } from './serve.ts';
+import { serve } from '../app/serve.ts';
 import { deactivatePerson, reactivatePerson, unlockPerson } from '../people/actions.ts';
 
 const program = new Command('passerelle')

@@ -1,5 +1,5 @@
 import { ScureBase32Plugin, generateURI, verify as verifyTotp } from 'otplib';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { Actor } from '../accounts/service.ts';
 import { hashPassword, verifyPassword } from '../authentication/password.ts';
 import { ConflictError, PasserelleError } from '../shared/errors.ts';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import { startPeriodicJob, type PeriodicJob } from '../shared/periodic.ts';
 import { sendRenewalNotices } from './renewal.ts';
 

@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { issueClientCertificate } from '../ca/index.ts';
 import { ForbiddenError } from '../shared/errors.ts';

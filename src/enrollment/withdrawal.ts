@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import { issueClientCertificate, type ClientProfile, type IssuedCertificate } from '../ca/index.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { ConflictError, ForbiddenError, PasserelleError } from '../shared/errors.ts';

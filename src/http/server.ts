@@ -2,7 +2,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { HttpDeps } from './deps.ts';
 import { createGateway } from './gateway/app.ts';
 import { createPublicApp } from './public/app.ts';

@@ -1,6 +1,6 @@
 import type { Actor } from '../accounts/service.ts';
 import type { ApplicationConfig } from '../config/index.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 
 /** What the legacy area uses from the runtime (no HTTP). */
 export type LegacyDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor'>;

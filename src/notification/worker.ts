@@ -4,7 +4,7 @@
  * out), rendered, sent, then marked sent (payload scrubbed) or put back with a backoff.
  * After `maxAttempts` a message is 'failed': kept, listed by the console, retryable.
  */
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { Clock } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
 import type { OutboxMessage, Storage } from '../storage/index.ts';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { Actor } from '../accounts/service.ts';
 
 /** What the people operations use of the runtime (a test or a script can hand over the whole runtime). */

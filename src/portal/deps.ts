@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 
 /** What the portal's domain operations use from the runtime (no HTTP). */
 export type PortalDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor' | 'authority'>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../core/runtime.ts';
 import type { ApplicationConfig } from '../config/index.ts';
 import type { User } from '../storage/index.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import { loadConfig, pkiDir, type Config } from '../../src/config/index.ts';
-import { openRuntime, sessionSecret, type Runtime } from '../../src/runtime.ts';
+import { openRuntime, sessionSecret, type Runtime } from '../../src/app/runtime.ts';
 import { createSessionBackend, type SessionBackend } from '../../src/session/index.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '../../src/identity/index.ts';
 import { startListeners, type Listeners } from '../../src/http/server.ts';

@@ -1,6 +1,6 @@
 import { refuseIfSecondApprovalNeeded } from '../../console/four-eyes.ts';
 import { Option, type Command } from 'commander';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../core/runtime.ts';
 import type { Output } from '../output.ts';
 import { cliActor } from '../actor.ts';
 import {

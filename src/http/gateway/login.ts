@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../core/runtime.ts';
 import type { User } from '../../storage/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { accountDenial } from '../../authentication/certificate.ts';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { TLSSocket } from 'node:tls';
-import type { Runtime } from '../../runtime.ts';
+import type { Runtime } from '../../core/runtime.ts';
 import type { ApplicationConfig } from '../../config/index.ts';
 import { resolveCertificate } from '../../authentication/certificate.ts';
 import { supersedeOnFirstUse } from '../../enrollment/renewal-supersede.ts';

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Runtime } from '../../../runtime.ts';
+import type { Runtime } from '../../../core/runtime.ts';
 import type { ConsoleActor } from '../../../console/index.ts';
 import { ForbiddenError } from '../../../shared/errors.ts';
 import { clientIp } from '../../context.ts';
