@@ -1,3 +1,9 @@
+/**
+ * The entities and values every layer speaks of (rows as records, statuses, kinds). This folder
+ * imports nothing (no node:, no package, nothing outside src/model): storage fills these types,
+ * the domain and the surfaces read them. Feature-specific records live beside it
+ * (model/legacy.ts, model/console.ts, …).
+ */
 export type Role = 'clinician' | 'coordinator';
 export type AccountStatus = 'provisional' | 'active' | 'locked' | 'deactivated';
 export type CertificateKind = 'personal' | 'collective';

@@ -1,3 +1,14 @@
+/**
+ * The storage layer, and the rule of the house for data:
+ * - all SQL lives here, in src/storage/repositories/<table-group>.ts (nowhere else in src/);
+ * - every table is written (INSERT/UPDATE/DELETE) by exactly one repository, named at the top of
+ *   its file; other repositories may read it (joins are fine);
+ * - dialect differences (`db.dialect`) stay inside this folder;
+ * - the records they return are the types of src/model (which imports nothing); rows.ts
+ *   (snake_case → camelCase) is for this folder only.
+ * Callers get every repository from `storage` or, inside `storage.transaction(repos => …)`, from
+ * `repos`, bound to that transaction.
+ */
 import path from 'node:path';
 import type { Db } from './db.ts';
 import { SqliteDb } from './sqlite.ts';
@@ -16,7 +27,7 @@ import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
 
-export * from './types.ts';
+export type * from '../model/index.ts';
 export type { Db, Param } from './db.ts';
 export type {
   UserRepository,

@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { where } from './where.ts';
-import type { AccessRequest } from '../types.ts';
+import type { AccessRequest } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
 

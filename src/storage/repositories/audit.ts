@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { where } from './where.ts';
-import type { AuditEvent, AuditEventInput, AuditFilter } from '../types.ts';
+import type { AuditEvent, AuditEventInput, AuditFilter } from '../../model/index.ts';
 
 export interface AuditRow {
   id: number;

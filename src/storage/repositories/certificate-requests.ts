@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { where } from './where.ts';
-import type { CertificateRequest } from '../types.ts';
+import type { CertificateRequest } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
 

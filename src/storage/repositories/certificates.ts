@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { CertificateRecord } from '../types.ts';
+import type { CertificateRecord } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
 export class CertificateRepository {

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { CrlRecord } from '../types.ts';
+import type { CrlRecord } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
 export class CrlRepository {

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { EmailChange } from '../types.ts';
+import type { EmailChange } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
 export class EmailChangeRepository {

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { Grant } from '../types.ts';
+import type { Grant } from '../../model/index.ts';
 import { camelAll } from './rows.ts';
 
 export class GrantRepository {

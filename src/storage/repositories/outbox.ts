@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { OutboxMessage } from '../types.ts';
+import type { OutboxMessage } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
 export type NewOutboxMessage = Pick<OutboxMessage, 'id' | 'recipient' | 'template' | 'lang' | 'payload' | 'createdAt'> & { nextAttemptAt?: number };

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { DecisionStatus, Registration } from '../types.ts';
+import type { DecisionStatus, Registration } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
 

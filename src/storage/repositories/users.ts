@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { AccountStatus, User } from '../types.ts';
+import type { AccountStatus, User } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
 export type NewUser = Pick<User, 'id' | 'identifier' | 'givenName' | 'familyName' | 'email' | 'establishmentId' | 'role' | 'status' | 'passwordHash' | 'createdAt'> &
@@ -136,7 +136,7 @@ export class UserRepository {
   /** First login done: chosen password set elsewhere, details confirmed, terms accepted. */
   async activate(id: string, details: { givenName: string; familyName: string; profession: string | null; rpps: string | null }, now: number): Promise<boolean> {
     const r = await this.db.run(
-      "UPDATE users SET status = 'active', given_name = ?, family_name = ?, profession = ?, rpps = ?, terms_accepted_at = ?, provisional_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'provisional'",
+      "UPDATE users SET status = 'active', given_name = ?, family_name = ?, profession = ?, rpps = ?, terms_accepted_at = COALESCE(terms_accepted_at, ?), provisional_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'provisional'",
       [details.givenName, details.familyName, details.profession, details.rpps, now, now, id],
     );
     return r.changes === 1;

@@ -1,5 +1,5 @@
 import type { Db } from '../db.ts';
-import type { WithdrawalCode } from '../types.ts';
+import type { WithdrawalCode } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
 export class WithdrawalCodeRepository {
