@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivatePerson } from '../src/people/actions.ts';
+import { deactivatePerson, unlockPerson } from '../src/people/actions.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import type { OutboxMessage, User } from '../src/storage/index.ts';
@@ -292,6 +292,37 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
       expect((await new Browser(gw).login(user.identifier, 'lune rousse sur le canal')).status).toBe(303);
       expect((await new Browser(gw).login(user.identifier, password)).status).toBe(401);
       expect(await gw.runtime.storage.audit.list({ action: 'account.activate', subject: user.identifier })).toHaveLength(1);
+    });
+  });
+
+  describe('after an unlock', () => {
+    it('a long-time user only chooses a new password: no "Première connexion", no terms again, details kept', async () => {
+      // Activated long ago (terms accepted then), locked since.
+      const { user: created } = await provisionalUser('Odile', 'Ancienne');
+      await gw.runtime.storage.users.activate(created.id, { givenName: 'Odile', familyName: 'Ancienne', profession: 'Kinésithérapeute', rpps: null }, gw.clock.now().getTime() - 400 * 86_400_000);
+      const user = (await gw.runtime.storage.users.findById(created.id))!;
+      expect(user.termsAcceptedAt).not.toBeNull();
+      await gw.runtime.storage.users.setStatus(user.id, 'locked', gw.clock.now().getTime());
+      await unlockPerson(gw.runtime, user.id, { name: 'cellule' });
+      const outbox = await mails('account.unlocked', user.email);
+      const { provisionalPassword } = JSON.parse(outbox.at(-1)!.payload) as { provisionalPassword: string };
+      const browser = new Browser(gw);
+      expect((await browser.login(user.identifier, provisionalPassword)).headers.location).toBe('/premiere-connexion');
+      const page = await browser.get('/premiere-connexion');
+      expect(page.status).toBe(200);
+      expect(text(page.body)).toContain('Choisir un nouveau mot de passe');
+      expect(text(page.body)).not.toContain('Première connexion');
+      expect(text(page.body)).not.toContain('Bienvenue');
+      expect(page.body).not.toContain('name="acceptTerms"');
+      expect(page.body).not.toContain('name="givenName"');
+      const done = await browser.submit('/premiere-connexion', '/premiere-connexion', { password: 'lune rousse sur le canal', confirmation: 'lune rousse sur le canal' });
+      expect(done.status).toBe(303);
+      expect(done.headers.location).toBe('/?ok=password_changed');
+      const after = (await gw.runtime.storage.users.findById(user.id))!;
+      // The terms were accepted once, long ago: that date stays.
+      expect(after).toMatchObject({ status: 'active', givenName: 'Odile', familyName: 'Ancienne', termsAcceptedAt: user.termsAcceptedAt, profession: user.profession, rpps: user.rpps });
+      const [event] = await gw.runtime.storage.audit.list({ action: 'account.activate', subject: user.identifier });
+      expect(event?.details).toMatchObject({ returning: true });
     });
   });
 

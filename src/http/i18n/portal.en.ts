@@ -122,6 +122,10 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
   'portal.login.error.rate_limited': 'Too many attempts from your address. Try again in a few minutes.',
 
   'portal.firstLogin.title': 'First sign-in',
+  'portal.returning.title': 'Choose a new password',
+  'portal.returning.lead':
+    'Account {identifier}: you signed in with the provisional password sent by email. Now choose your new password; your details and the terms of use you accepted stay as they were.',
+  'portal.returning.submit': 'Save my new password',
   'portal.firstLogin.lead': 'Welcome. Your permanent identifier is {identifier}. To activate your account, choose your password, check your details and accept the terms of use.',
   'portal.firstLogin.passwordLegend': 'Your password',
   'portal.firstLogin.detailsLegend': 'Your details',

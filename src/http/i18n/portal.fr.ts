@@ -127,6 +127,10 @@ export const portalFr = {
 
   // First login
   'portal.firstLogin.title': 'Première connexion',
+  'portal.returning.title': 'Choisir un nouveau mot de passe',
+  'portal.returning.lead':
+    'Compte {identifier} : vous vous êtes connecté avec le mot de passe provisoire reçu par courriel. Choisissez maintenant votre nouveau mot de passe ; vos informations et les conditions d’utilisation que vous avez acceptées restent inchangées.',
+  'portal.returning.submit': 'Enregistrer mon nouveau mot de passe',
   'portal.firstLogin.lead': 'Bienvenue. Votre identifiant définitif est {identifier}. Pour activer votre compte, choisissez votre mot de passe, vérifiez vos informations et acceptez les conditions d’utilisation.',
   'portal.firstLogin.passwordLegend': 'Votre mot de passe',
   'portal.firstLogin.detailsLegend': 'Vos informations',

@@ -5,7 +5,7 @@ import { sendPage } from '../respond.ts';
 import { clientIp } from '../context.ts';
 import { AccountPage, FirstLoginPage, PortalHomePage, PortalLandingPage, PortalMessagePage, type AccountForm } from '../pages/portal/index.ts';
 import { t } from '../i18n/index.ts';
-import { activateAccount } from '../../portal/activation.ts';
+import { activateAccount, isReturning } from '../../portal/activation.ts';
 import { changePassword, requestEmailChange, setNotifications } from '../../portal/account.ts';
 import type { FieldError } from '../../portal/fields.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
@@ -64,16 +64,18 @@ export function accountRoutes(deps: HttpDeps): Router {
         minLength: rules.minLength,
         historySize: rules.historySize,
         termsUrl: config.accounts.termsUrl ?? '/conditions',
+        returning: isReturning(user),
       }),
     );
   }
   router.get('/premiere-connexion', requireUser({ provisional: 'only' }), (req, res) => renderFirstLogin(req, res, 200));
   router.post('/premiere-connexion', requireUser({ provisional: 'only' }), csrf, async (req, res) => {
     const form = fields(req);
+    const returning = isReturning(res.locals.portalUser!);
     const outcome = await activateAccount(runtime, res.locals.portalUser!, form, requestContext(req, res));
     if (!outcome.ok) return renderFirstLogin(req, res, 400, form, outcome.errors);
     await regenerateKeeping(req);
-    res.redirect(303, '/?ok=activated');
+    res.redirect(303, returning ? '/?ok=password_changed' : '/?ok=activated');
   });
 
   // My account

@@ -12,6 +12,8 @@ export interface FirstLoginPageProps extends PortalPageProps {
   minLength: number;
   historySize: number;
   termsUrl: string;
+  /** Active before (unlock, reset): a new password only — no welcome, no details, no terms again. */
+  returning?: boolean;
 }
 
 /** Journey 3: choose a password, confirm the details, accept the terms → account active. */
@@ -26,6 +28,7 @@ export function FirstLoginPage(props: FirstLoginPageProps) {
     rpps: t(lang, 'portal.register.rpps'),
     acceptTerms: t(lang, 'portal.firstLogin.terms'),
   };
+  if (props.returning) return <NewPasswordPage {...props} />;
   return (
     <PortalLayout {...props} title={t(lang, 'portal.firstLogin.title')} page="portal-first-login">
       <p class="lead">{t(lang, 'portal.firstLogin.lead', { identifier: props.identifier })}</p>
@@ -52,6 +55,28 @@ export function FirstLoginPage(props: FirstLoginPageProps) {
         </CheckboxField>
         <button class="button" type="submit">
           {t(lang, 'portal.firstLogin.submit')}
+        </button>
+      </form>
+    </PortalLayout>
+  );
+}
+
+/** After an unlock or a reset: the provisional password mailed is replaced, nothing else is asked. */
+function NewPasswordPage(props: FirstLoginPageProps) {
+  const { lang, errors = [] } = props;
+  const label = { password: t(lang, 'portal.password.new'), confirmation: t(lang, 'portal.password.confirmation') };
+  return (
+    <PortalLayout {...props} title={t(lang, 'portal.returning.title')} page="portal-first-login">
+      <p class="lead">{t(lang, 'portal.returning.lead', { identifier: props.identifier })}</p>
+      <ErrorSummary lang={lang} errors={errors} labels={label} />
+      <form class="form" method="post" action="/premiere-connexion" noValidate>
+        <CsrfField token={props.csrfToken} />
+        <input type="text" name="username" value={props.identifier} autocomplete="username" readOnly hidden />
+        <PasswordRules lang={lang} minLength={props.minLength} historySize={props.historySize} />
+        <TextField lang={lang} name="password" type="password" label={label.password} hint={t(lang, 'portal.password.hint', { min: props.minLength })} required autocomplete="new-password" error={errorFor(errors, 'password')} />
+        <TextField lang={lang} name="confirmation" type="password" label={label.confirmation} required autocomplete="new-password" error={errorFor(errors, 'confirmation')} />
+        <button class="button" type="submit">
+          {t(lang, 'portal.returning.submit')}
         </button>
       </form>
     </PortalLayout>
