@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Chooses the browser tests' Chromium once per run (test/helpers/browser.ts).
-    globalSetup: ['test/helpers/chromium-setup.ts'],
+    // Chooses the browser tests' Chromium once per run (test/helpers/browser.ts); starts a
+    // throw-away PostgreSQL when DATABASE_URL is not set (test/helpers/postgres-setup.ts).
+    globalSetup: ['test/helpers/chromium-setup.ts', 'test/helpers/postgres-setup.ts'],
   },
 });
