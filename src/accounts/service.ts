@@ -6,14 +6,9 @@ import type { Auditor } from '../audit/auditor.ts';
 import { hashPassword } from '../authentication/password.ts';
 import { baseIdentifier, firstFreeIdentifier } from './identifier.ts';
 import { requireEmail, requireFiness, requireText } from './validation.ts';
+import type { Actor } from '../model/actor.ts';
 
-export interface Actor {
-  /** Who acted: an identifier, `cli:<os user>`, or `system`. */
-  name: string;
-  ip?: string | null;
-  /** The certificate the action came with (console, admin API), for the audit trail. */
-  certificateSerial?: string | null;
-}
+export type { Actor } from '../model/actor.ts';
 
 export interface NewUserInput {
   givenName: string;

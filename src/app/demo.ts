@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { exportPrivateKeyPem, generateKeyPair } from '../ca/index.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
-import { writeBundle } from './commands/bundle.ts';
+import { writeBundle } from '../ca/bundle-files.ts';
 
 export interface DemoData {
   identifier: string;

@@ -5,7 +5,7 @@ import { loadOrCreateSigningKey } from '../identity/index.ts';
 import { startListeners } from '../http/server.ts';
 import { startDemoApp } from '../demo/app.ts';
 import { logger } from '../shared/logger.ts';
-import { seedDemo, demoInstructions } from '../cli/demo.ts';
+import { seedDemo, demoInstructions } from './demo.ts';
 import { startMailWorker } from '../notification/index.ts';
 import { startRenewalNotices } from '../enrollment/renewal-schedule.ts';
 import { startPeriodicJob } from '../shared/periodic.ts';

@@ -1,45 +1,18 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
-import type { CertificateRecord, Establishment, Storage, User } from '../storage/index.ts';
+import type { Storage, User } from '../storage/index.ts';
 import type { DenialReason } from './denials.ts';
-import type { CpsCardInfo, CpsDenial } from '../cps/types.ts';
+import type { PresentedCertificate } from '../model/presented-certificate.ts';
+import { sha256Hex } from '../shared/hash.ts';
+import type { CertificateResolution } from './certificate-context.ts';
 import { cpsTrustFor } from '../cps/registry.ts';
-import { resolveCpsCard } from '../cps/resolve.ts';
+import { resolveCpsCard } from './cps-card.ts';
 import type { CpsTrust } from '../cps/trust.ts';
 
-/** What the TLS layer tells us about the client certificate, without Node types. */
-export interface PresentedCertificate {
-  /** DER of the leaf, null when the client sent none. */
-  der: Uint8Array | null;
-  /** True when the chain verified against our trust anchors at the handshake. */
-  authorized: boolean;
-  /** OpenSSL's verdict when not authorized, e.g. CERT_HAS_EXPIRED. */
-  authorizationError: string | null;
-}
+// The certificate vocabulary, importable from here as before.
+export type { CertificateContext, CertificateResolution, CpsCardRecord } from './certificate-context.ts';
+export type { PresentedCertificate };
+export { sha256Hex };
 
-/**
- * A CPS card's certificate (IGC-Santé) as the gateway sees it: never stored in `certificates`,
- * kind 'cps' — so every `kind === 'personal'` check (renewal, admin API, SSO) leaves it out.
- */
-export type CpsCardRecord = Omit<CertificateRecord, 'kind'> & { kind: 'cps' };
-
-export interface CertificateContext {
-  record: CertificateRecord | CpsCardRecord;
-  /** The account of a personal certificate or of a CPS card. */
-  owner: User | null;
-  /** The establishment of a collective certificate. */
-  establishment: Establishment | null;
-  /** Set for a CPS card (then `owner` is its holder). */
-  cps?: CpsCardInfo;
-}
-
-export type CertificateResolution =
-  | { ok: true; context: CertificateContext }
-  | { ok: false; reason: DenialReason; fingerprint: string | null; serial: string | null; notAfter?: number; cps?: CpsDenial };
-
-export function sha256Hex(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
-}
 
 function handshakeDenial(error: string | null): DenialReason {
   if (error === 'CERT_HAS_EXPIRED') return 'certificate_expired';
@@ -50,7 +23,7 @@ function handshakeDenial(error: string | null): DenialReason {
 /**
  * Certificate → record (by SHA-256 of the DER) → owner. Runs on every request: revocation
  * recorded by any process, replica or CLI, is seen on the next request. A certificate we
- * did not issue may be a CPS card: see src/cps/resolve.ts (trust registered by startListeners).
+ * did not issue may be a CPS card: see ./cps-card.ts (trust registered by startListeners).
  */
 export async function resolveCertificate(presented: PresentedCertificate, storage: Storage, clock: Clock, cps: CpsTrust | null = cpsTrustFor(storage)): Promise<CertificateResolution> {
   if (!presented.der || presented.der.length === 0) return { ok: false, reason: 'no_certificate', fingerprint: null, serial: null };

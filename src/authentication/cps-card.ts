@@ -1,10 +1,9 @@
-import type { CertificateResolution } from '../authentication/certificate.ts';
+import type { CertificateResolution } from './certificate-context.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Storage } from '../storage/index.ts';
-import { findCardHolder } from './holders.ts';
-import type { CpsTrust } from './trust.ts';
-
-export const CPS_CARD_LABEL = 'Carte CPS';
+import { CPS_CARD_LABEL } from '../cps/types.ts';
+import { findCardHolder } from '../cps/holders.ts';
+import type { CpsTrust } from '../cps/trust.ts';
 
 /**
  * A certificate absent from our table that the handshake accepted: if a CPS CA issued it,

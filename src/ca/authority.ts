@@ -4,7 +4,7 @@ import { enqueueMail } from '../notification/outbox.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { CertificateRecord, Establishment, Repositories, Storage, User } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
-import type { Actor } from '../accounts/service.ts';
+import type { Actor } from '../model/actor.ts';
 import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from './index.ts';
 import { certificateRecord, collectiveProfile, personalProfile } from './records.ts';
 

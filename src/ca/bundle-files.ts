@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CertificateRecord } from '../../storage/index.ts';
-import type { Pki } from '../../ca/index.ts';
-import { buildPkcs12 } from '../../ca/index.ts';
+import type { CertificateRecord } from '../storage/index.ts';
+import type { Pki } from './index.ts';
+import { buildPkcs12 } from './index.ts';
 
 export interface BundleFiles {
   dir: string;

@@ -8,7 +8,7 @@ import { BadRequestError } from '../shared/errors.ts';
 import { systemClock } from '../shared/clock.ts';
 import { createOutput, readStdin, reportFailure, type Output } from './output.ts';
 import { cliActor } from './actor.ts';
-import { writeBundle } from './commands/bundle.ts';
+import { writeBundle } from '../ca/bundle-files.ts';
 import { formatAuditEvents, parseWhen } from './commands/audit.ts';
 import { serve } from '../app/serve.ts';
 import { deactivatePerson, reactivatePerson, unlockPerson } from '../people/actions.ts';

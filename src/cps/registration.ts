@@ -1,5 +1,5 @@
-import type { PresentedCertificate } from '../authentication/certificate.ts';
-import { sha256Hex } from '../authentication/certificate.ts';
+import type { PresentedCertificate } from '../model/presented-certificate.ts';
+import { sha256Hex } from '../shared/hash.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { AuditEventInput } from '../storage/index.ts';
 import { sealPrefill } from './prefill.ts';

@@ -16,3 +16,6 @@ export interface CpsDenial {
   nationalId: string | null;
   problem: CpsProblem | null;
 }
+
+/** The label a CPS card's certificate carries on pages and in the audit trail. */
+export const CPS_CARD_LABEL = 'Carte CPS';

@@ -4,7 +4,7 @@
  * out), rendered, sent, then marked sent (payload scrubbed) or put back with a backoff.
  * After `maxAttempts` a message is 'failed': kept, listed by the console, retryable.
  */
-import type { Runtime } from '../core/runtime.ts';
+import type { Config } from '../config/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
 import type { OutboxMessage, Storage } from '../storage/index.ts';
@@ -141,7 +141,7 @@ export class MailWorker {
 }
 
 /** The worker of a running Passerelle: transport and settings from the configuration. */
-export function startMailWorker(runtime: Pick<Runtime, 'config' | 'storage' | 'clock'>): MailWorker {
+export function startMailWorker(runtime: { config: Config; storage: Storage; clock: Clock }): MailWorker {
   const { config } = runtime;
   const transport = createTransport({ smtpUrl: config.smtp.url, dataDir: config.dataDir });
   const worker = new MailWorker({ storage: runtime.storage, clock: runtime.clock, transport, from: config.smtp.from, maxAttempts: config.mail.maxAttempts });
