@@ -155,10 +155,12 @@ describe('LoginPage', () => {
   });
 
   it('collective after a failure: identifier kept, error announced and linked, password focused', () => {
-    const html = login({ mode: 'collective', identifier: 'jean.martin', error: 'invalid_credentials', remainingAttempts: 2 });
+    const html = login({ mode: 'collective', identifier: 'jean.martin', error: 'invalid_credentials', remainingAttempts: 2, lockoutThreshold: 5 });
     expect(tag(html, 'login-error')).toContain('role="alert"');
     expect(html).toContain('Identifiant ou mot de passe incorrect.');
-    expect(html).toContain('il vous reste 2 tentatives');
+    // A typed identifier gets the portal's wording: the general rule, no per-account count (issue 11, point 7).
+    expect(html).not.toContain('il vous reste');
+    expect(html).toContain('Après 5 échecs consécutifs, le compte est verrouillé.');
     const identifier = tag(html, 'identifier');
     const password = tag(html, 'password');
     expect(identifier).toContain('value="jean.martin"');
@@ -175,6 +177,23 @@ describe('LoginPage', () => {
     expect(html).toContain('<input type="hidden" name="next" value="/patients"/>');
     expect(html).toContain('action="/.passerelle/login"');
     expect(html).toContain('method="post"');
+  });
+
+  it('personal: only the password can be wrong, and the tries left are counted', () => {
+    const html = login({ error: 'invalid_credentials', remainingAttempts: 2 });
+    expect(html).toContain('Mot de passe incorrect.');
+    expect(html).not.toContain('Identifiant ou mot de passe');
+    expect(html).toContain('il vous reste 2 tentatives');
+    expect(login({ cpsCard: true })).toContain('Identifiant associé à votre carte CPS');
+    expect(login({ cpsCard: true })).not.toContain('certificat de ce poste');
+  });
+
+  it('names the console with its article, and elides "de" before a vowel', () => {
+    const fr = login({ application: { name: 'Console de coordination' } });
+    expect(fr).toContain('<h1>Connexion à la console de coordination</h1>');
+    expect(login({ lang: 'en', application: { name: 'Console de coordination' } })).toContain('<h1>Sign in to the coordination console</h1>');
+    expect(t('fr', 'logout.title', { application: 'OpenDRP' })).toBe('Se déconnecter d’OpenDRP\u202f?');
+    expect(t('fr', 'logout.title', { application: 'Labo' })).toBe('Se déconnecter de Labo\u202f?');
   });
 
   it('warns on the last attempt and explains an expired session', () => {

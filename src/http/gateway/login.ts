@@ -39,6 +39,7 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
       next: safeNext(req.method === 'GET' ? req.query.next : (req.body as Record<string, unknown>).next),
       error,
       remainingAttempts: extra.remainingAttempts ?? null,
+      lockoutThreshold: runtime.config.lockout.maxFailures,
       establishmentName: certificate.establishment?.name ?? null,
       machineLabel: certificate.establishment ? certificate.record.label : null,
       forgotPasswordUrl: new URL('/mot-de-passe-oublie', runtime.config.publicUrl).toString(),

@@ -26,12 +26,21 @@ export function message(lang: Lang, key: MessageKey): string {
   return dictionaries[lang][key];
 }
 
-/** Translate `key`, replacing `{name}` with `vars.name`; unknown placeholders are kept as is. */
+/**
+ * Translate `key`, replacing `{name}` with `vars.name`; unknown placeholders are kept as is.
+ * French elides "de" before a value starting with a vowel: "de {application}" → "d’OpenDRP".
+ */
 export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   const text = message(lang, key);
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return text.replace(/(\b[dD]e )?\{(\w+)\}/g, (whole, de: string | undefined, name: string) => {
     const value = vars[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    const filled = String(value);
+    if (de && lang === 'fr' && ELIDES.test(filled)) return `${de[0]}’${filled}`;
+    return `${de ?? ''}${filled}`;
   });
 }
+
+/** Words that take "d’" rather than "de" (a mute h is too uncertain to guess). */
+const ELIDES = /^[aeiouyàâéèêëîïôöûüAEIOUYÀÂÉÈÊËÎÏÔÖÛÜ]/;

@@ -95,7 +95,7 @@ export const legacyEn: Record<keyof typeof legacyFr, string> = {
   'legacy.console.back': 'Back to the migration',
   'legacy.console.confirm.title': 'Confirm',
   'legacy.console.confirm.cutOverApp':
-    'Cut {application} over: every previous identifier ({count} linked) will be refused everywhere, and the first-use page will no longer be offered. This cannot be undone.',
+    'Cut {application} over: every linked previous identifier (count: {count}) will be refused everywhere, and the first-use page will no longer be offered. This cannot be undone.',
   'legacy.console.confirm.cutOverUser': 'Cut {identifier} over for {application}: their previous identifier will be refused everywhere. This cannot be undone.',
   'legacy.console.confirm.cutOverUserAll': 'Cut {identifier} over for all their applications: their previous identifiers will be refused everywhere. This cannot be undone.',
   'legacy.console.confirm.reassign':

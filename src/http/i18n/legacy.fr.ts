@@ -106,7 +106,7 @@ export const legacyFr = {
   'legacy.console.back': 'Retour à la migration',
   'legacy.console.confirm.title': 'Confirmer',
   'legacy.console.confirm.cutOverApp':
-    'Basculer {application} : tous les anciens identifiants ({count} reliés) seront refusés partout, et la page de première utilisation ne sera plus proposée. Cette action est définitive.',
+    'Basculer {application} : tous les anciens identifiants reliés (nombre : {count}) seront refusés partout, et la page de première utilisation ne sera plus proposée. Cette action est définitive.',
   'legacy.console.confirm.cutOverUser':
     'Basculer {identifier} pour {application} : son ancien identifiant sera refusé partout. Cette action est définitive.',
   'legacy.console.confirm.cutOverUserAll':

@@ -179,7 +179,7 @@ export const peopleFr = {
   'people.invite.title': 'Inviter une personne',
   'people.invite.lead':
     'Le compte est créé tout de suite. La personne reçoit par courriel son identifiant et un mot de passe provisoire, valables {days} jours ; sans activation, des relances partent aux jours {reminders}.',
-  'people.invite.emailHint': 'L’adresse personnelle et professionnelle de la personne : l’invitation y est envoyée.',
+  'people.invite.emailHint': 'L’adresse électronique professionnelle de la personne elle-même (pas une adresse de service partagée) : l’invitation y est envoyée.',
   'people.invite.submit': 'Créer le compte et envoyer l’invitation',
 
   // After a redirect

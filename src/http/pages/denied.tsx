@@ -2,6 +2,7 @@ import type { ComponentChild } from 'preact';
 import { t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, SupportContact, tRich } from './rich.tsx';
+import { applicationLabel } from './application-label.ts';
 
 export const DENIAL_REASONS = [
   'no_certificate',
@@ -127,7 +128,7 @@ function CpsHint({ lang, problem, slots }: { lang: Lang; problem: NonNullable<De
 
 /** Why the gateway refused, and what the person can do about it (journeys 8 and 11). */
 export function DeniedPage({ lang, assetBase, reason, status, supportContact, publicUrl, registrationUrl, details = {} }: DeniedPageProps) {
-  const application = details.applicationName ?? t(lang, 'denied.thisApplication');
+  const application = details.applicationName ? applicationLabel(lang, details.applicationName) : t(lang, 'denied.thisApplication');
   const slots: Record<string, ComponentChild> = {
     portal: <a href={safeUrl(publicUrl)}>{publicUrl}</a>,
     support: <SupportContact contact={supportContact} />,

@@ -1,6 +1,7 @@
 import { t } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl } from './rich.tsx';
+import { applicationLabel } from './application-label.ts';
 
 /** Field name of the CSRF token in the logout form (same as the login form). */
 export const LOGOUT_CSRF_FIELD = 'csrf';
@@ -27,7 +28,7 @@ function LogoutConfirm({ lang, application, action, csrfToken }: { lang: PagePro
 }
 
 export function LoggedOutPage({ lang, assetBase, applicationName, loginUrl, confirm }: LoggedOutPageProps) {
-  const application = applicationName;
+  const application = applicationLabel(lang, applicationName);
   if (confirm) {
     return (
       <Layout lang={lang} assetBase={assetBase} title={t(lang, 'logout.title', { application })} page="logout-confirm">

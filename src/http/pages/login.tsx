@@ -1,6 +1,7 @@
 import { t, type Lang } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, tRich } from './rich.tsx';
+import { applicationLabel } from './application-label.ts';
 
 /** Form field names the login handler reads. */
 export const LOGIN_FIELDS = { identifier: 'identifier', password: 'password', csrf: 'csrf', next: 'next' } as const;
@@ -26,20 +27,29 @@ export interface LoginPageProps extends PageProps {
   forgotPasswordUrl?: string | undefined;
   /** Why the person is here rather than signed in (e.g. a spent single sign-on ticket); plain text. */
   notice?: string | null | undefined;
+  /** lockout.maxFailures: told when the identifier is typed (no per-account count is revealed then). */
+  lockoutThreshold?: number | undefined;
 }
 
 const ERROR_ID = 'login-error';
 
-function LoginAlert({ lang, error, remaining }: { lang: Lang; error: LoginError; remaining?: number | null | undefined }) {
-  const warn = error === 'invalid_credentials' && remaining != null && remaining > 0;
+/**
+ * One wording for a failed sign-in wherever it happens: with the identifier fixed by a certificate, only the
+ * password can be wrong and the tries left are counted; with a typed identifier (shared workstation, portal),
+ * "identifiant ou mot de passe" and the general lockout rule — a per-account count would reveal accounts.
+ */
+function LoginAlert({ lang, error, remaining, personal, threshold }: { lang: Lang; error: LoginError; remaining?: number | null | undefined; personal: boolean; threshold?: number | undefined }) {
+  const invalid = error === 'invalid_credentials';
+  const warn = invalid && personal && remaining != null && remaining > 0;
   return (
     <div class="alert alert-error" role="alert" id={ERROR_ID}>
-      <p>{t(lang, `login.error.${error}`)}</p>
+      <p>{t(lang, invalid && personal ? 'login.error.invalid_password' : `login.error.${error}`)}</p>
       {warn && (
         <p>
           {remaining === 1 ? t(lang, 'login.remaining.one') : t(lang, 'login.remaining.other', { count: remaining })}
         </p>
       )}
+      {invalid && !personal && threshold !== undefined && <p>{t(lang, 'login.lockoutWarning', { count: threshold })}</p>}
     </div>
   );
 }
@@ -67,12 +77,12 @@ export function LoginPage(props: LoginPageProps) {
   const describe = (...ids: (string | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;
 
   return (
-    <Layout lang={lang} assetBase={props.assetBase} title={t(lang, 'login.title', { application: application.name })} page="login">
+    <Layout lang={lang} assetBase={props.assetBase} title={t(lang, 'login.title', { application: applicationLabel(lang, application.name) })} page="login">
       <p class="lead">
         {personal
           ? tRich(lang, props.cpsCard ? 'login.intro.cps' : 'login.intro.personal', {
               identifier: <strong class="identifier">{identifier}</strong>,
-              application: application.name,
+              application: applicationLabel(lang, application.name),
             })
           : t(lang, 'login.intro.collective')}
       </p>
@@ -82,14 +92,14 @@ export function LoginPage(props: LoginPageProps) {
           <p>{props.notice}</p>
         </div>
       )}
-      {error && <LoginAlert lang={lang} error={error} remaining={props.remainingAttempts} />}
+      {error && <LoginAlert lang={lang} error={error} remaining={props.remainingAttempts} personal={personal} threshold={props.lockoutThreshold} />}
       <form class="form" method="post" action={safeUrl(props.action)}>
         <input type="hidden" name={LOGIN_FIELDS.csrf} value={props.csrfToken} />
         <input type="hidden" name={LOGIN_FIELDS.next} value={props.next} />
         <div class="field">
           <label for="identifier">{t(lang, 'login.identifier')}</label>
           <p class="field-hint" id={identifierHint}>
-            {t(lang, personal ? 'login.identifier.fixedHint' : 'login.identifier.hint')}
+            {t(lang, personal ? (props.cpsCard ? 'login.identifier.fixedHintCps' : 'login.identifier.fixedHint') : 'login.identifier.hint')}
           </p>
           <input
             id="identifier"
