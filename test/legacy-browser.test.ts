@@ -9,7 +9,7 @@ import { hashSync as bcryptHash } from 'bcryptjs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../src/demo/app.ts';
-import { importLegacyAccounts, LegacyRepository } from '../src/legacy/index.ts';
+import { importLegacyAccounts } from '../src/legacy/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { APP_HOST, PASSWORD, freePort, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
@@ -93,7 +93,7 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
       // Next time: straight in.
       await page.goto(`${origin}/patients`);
       expect(page.url()).toBe(`${origin}/patients`);
-      expect(await new LegacyRepository(gw.runtime.storage.db).mappingForUser(user.id, 'opendrp')).toMatchObject({ legacyUsername: 'mdurand', status: 'mapped' });
+      expect(await gw.runtime.storage.legacy.mappingForUser(user.id, 'opendrp')).toMatchObject({ legacyUsername: 'mdurand', status: 'mapped' });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -18,7 +18,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import { hashSync as bcryptHash } from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../src/demo/app.ts';
-import { checkLegacyCredentials, cutOverUser, hashScheme, importLegacyAccounts, LegacyRepository, parseCsv, requireLegacyApplication, verifyLegacyHash } from '../src/legacy/index.ts';
+import { checkLegacyCredentials, cutOverUser, hashScheme, importLegacyAccounts, parseCsv, requireLegacyApplication, verifyLegacyHash } from '../src/legacy/index.ts';
 import { createToken } from '../src/tokens/index.ts';
 import type { User } from '../src/storage/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
@@ -211,14 +211,14 @@ describe.each(databaseBackends())('legacy identifiers on $name', ({ url }) => {
   }
 
   const audit = (action: string) => gw.runtime.storage.audit.list({ action, limit: 500 });
-  const repo = () => new LegacyRepository(gw.runtime.storage.db);
+  const repo = () => gw.runtime.storage.legacy;
 
   it('imports idempotently, and refuses bad rows with their line numbers', async () => {
     const app = requireLegacyApplication(gw.config, 'opendrp');
     const expected: Record<string, string> = { mdurand: 'Drp-Durand-2015', pleroy: 'Drp-Leroy-2016', lbernard: 'Drp-Bernard-2017', rpetit: 'Drp-Petit-2014', tmoreau: 'Drp-Moreau-2013' };
     for (const [username, password] of Object.entries(expected)) {
-      expect(await checkLegacyCredentials(gw.runtime.storage.db, app, username.toUpperCase(), password), username).toEqual({ verdict: 'valid', username });
-      expect(await checkLegacyCredentials(gw.runtime.storage.db, app, username, `${password}!`)).toEqual({ verdict: 'invalid' });
+      expect(await checkLegacyCredentials(gw.runtime.storage.legacy, app, username.toUpperCase(), password), username).toEqual({ verdict: 'valid', username });
+      expect(await checkLegacyCredentials(gw.runtime.storage.legacy, app, username, `${password}!`)).toEqual({ verdict: 'invalid' });
     }
     expect((await repo().account('opendrp', 'lbernard'))?.passwordHash).toMatch(/^\$argon2id\$/); // the clear-text column is hashed
     expect((await repo().account('opendrp', 'rpetit'))?.displayName).toBe('Petit, Rémi');
@@ -228,7 +228,7 @@ describe.each(databaseBackends())('legacy identifiers on $name', ({ url }) => {
     expect(again).toMatchObject({ applied: true, created: 0, updated: 1, unchanged: 0 }); // spelling and missing columns updated
     const third = await importLegacyAccounts(gw.runtime, 'opendrp', 'identifier,password\nLBernard,Drp-Bernard-2017\n', actor);
     expect(third).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 1 });
-    expect(await checkLegacyCredentials(gw.runtime.storage.db, app, 'lbernard', 'Drp-Bernard-2017')).toEqual({ verdict: 'valid', username: 'LBernard' });
+    expect(await checkLegacyCredentials(gw.runtime.storage.legacy, app, 'lbernard', 'Drp-Bernard-2017')).toEqual({ verdict: 'valid', username: 'LBernard' });
 
     const bad = ['identifier,email,password_hash,password', 'nouveau1,,,Mot-De-Passe-1', ',,,x', 'dup,,,a', 'DUP,,,b', 'md5user,,5f4dcc3b5aa765d61d8327deb882cf99,', 'both,,{SSHA}DkMTwBl+a/3DQTxCYEApdUtNXGgdUac3,secret', 'mail,pas-un-mail,,x', 'none,,,'].join('\n');
     const refused = await importLegacyAccounts(gw.runtime, 'opendrp', bad, actor);

@@ -1,13 +1,13 @@
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import { LegacyRepository } from './repository.ts';
 import { legacyKey, requireLegacyApplication } from './settings.ts';
-import type { LegacyConflict, LegacyDeps, LegacyActor } from './types.ts';
+import type { LegacyConflict } from '../model/legacy.ts';
+import type { LegacyDeps, LegacyActor } from './types.ts';
 
 /** The cell lifts the lock of a legacy identifier (5 wrong passwords). */
 export async function unlockLegacyIdentifier(deps: LegacyDeps, applicationId: string, username: string, actor: LegacyActor): Promise<void> {
   const app = requireLegacyApplication(deps.config, applicationId);
   await deps.storage.transaction(async (repos) => {
-    if (!(await new LegacyRepository(repos.db).unlock(app.id, legacyKey(username)))) throw new NotFoundError('not_locked', `legacy identifier ${username} of ${app.id} is not locked`);
+    if (!(await repos.legacy.unlock(app.id, legacyKey(username)))) throw new NotFoundError('not_locked', `legacy identifier ${username} of ${app.id} is not locked`);
     await deps.auditor.with(repos.audit).record({ action: 'legacy.unlock', outcome: 'success', actor: actor.name, ip: actor.ip ?? null, certificateSerial: actor.certificateSerial ?? null, applicationId: app.id, details: { legacyUsername: legacyKey(username) } });
   });
 }
@@ -19,7 +19,7 @@ export interface ConflictView extends LegacyConflict {
 }
 
 export async function listConflicts(deps: LegacyDeps, open = true): Promise<ConflictView[]> {
-  const rows = await new LegacyRepository(deps.storage.db).conflicts({ open });
+  const rows = await deps.storage.legacy.conflicts({ open });
   const name = (id: string) => deps.config.applications.find((a) => a.id === id)?.name ?? id;
   return Promise.all(
     rows.map(async (c) => ({
@@ -32,7 +32,7 @@ export async function listConflicts(deps: LegacyDeps, open = true): Promise<Conf
 }
 
 export async function getConflict(deps: LegacyDeps, id: string): Promise<ConflictView> {
-  const conflict = await new LegacyRepository(deps.storage.db).findConflict(id);
+  const conflict = await deps.storage.legacy.findConflict(id);
   if (!conflict) throw new NotFoundError('conflict_not_found', `no legacy conflict ${id}`);
   const name = deps.config.applications.find((a) => a.id === conflict.applicationId)?.name ?? conflict.applicationId;
   return {
@@ -50,7 +50,7 @@ export async function getConflict(deps: LegacyDeps, id: string): Promise<Conflic
  */
 export async function resolveConflict(deps: LegacyDeps, id: string, resolution: 'dismissed' | 'reassigned', actor: LegacyActor): Promise<ConflictView> {
   await deps.storage.transaction(async (repos) => {
-    const legacy = new LegacyRepository(repos.db);
+    const legacy = repos.legacy;
     const conflict = await legacy.findConflict(id);
     if (!conflict) throw new NotFoundError('conflict_not_found', `no legacy conflict ${id}`);
     if (conflict.resolvedAt !== null) throw new ConflictError('conflict_resolved', 'this conflict is already settled');

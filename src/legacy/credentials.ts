@@ -1,4 +1,3 @@
-import { LegacyRepository } from './repository.ts';
 import { legacyKey } from './settings.ts';
 import { checkLegacyCredentials } from './verifier.ts';
 import type { LegacyApplication, LegacyDeps } from './types.ts';
@@ -25,7 +24,7 @@ export type GuardedCheck =
  * Every refusal is audited as `legacy.sign_in` (never the password).
  */
 export async function checkWithLockout(deps: LegacyDeps, app: LegacyApplication, username: string, password: string, context: LegacyContext): Promise<GuardedCheck> {
-  const repo = new LegacyRepository(deps.storage.db);
+  const repo = deps.storage.legacy;
   const key = legacyKey(username);
   const max = deps.config.lockout.maxFailures;
   const audit = (outcome: 'failure' | 'info', reason: string, action = 'legacy.sign_in') =>
@@ -45,7 +44,7 @@ export async function checkWithLockout(deps: LegacyDeps, app: LegacyApplication,
     await audit('failure', 'legacy_locked');
     return { kind: 'locked' };
   }
-  const check = await checkLegacyCredentials(deps.storage.db, app, username, password);
+  const check = await checkLegacyCredentials(deps.storage.legacy, app, username, password);
   if (check.verdict === 'unavailable') {
     await audit('failure', `legacy_unavailable:${check.reason}`);
     return { kind: 'unavailable' };

@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { Repositories, User } from '../storage/index.ts';
 import { applicationCutOver } from './first-use.ts';
-import { LegacyRepository } from './repository.ts';
 import { requireLegacyApplication } from './settings.ts';
-import type { LegacyDeps, LegacyMapping, LegacyActor } from './types.ts';
+import type { LegacyMapping } from '../model/legacy.ts';
+import type { LegacyDeps, LegacyActor } from './types.ts';
 
 export interface CutOverReport {
   scope: 'user' | 'application';
@@ -40,7 +40,7 @@ export async function cutOverUser(deps: LegacyDeps, who: string, applicationId: 
   const user = await requireUser(deps, who);
   if (applicationId) requireLegacyApplication(deps.config, applicationId);
   return deps.storage.transaction(async (repos) => {
-    const legacy = new LegacyRepository(repos.db);
+    const legacy = repos.legacy;
     const mappings = (await legacy.mappingsForUser(user.id)).filter((m) => !applicationId || m.applicationId === applicationId);
     if (mappings.length === 0) throw new NotFoundError('no_legacy_mapping', `${user.identifier} has no legacy identifier${applicationId ? ` for ${applicationId}` : ''}`);
     const rows = await legacy.cutOver({ userId: user.id, ...(applicationId ? { applicationId } : {}) }, deps.clock.now().getTime(), actor.name);
@@ -56,8 +56,8 @@ export async function cutOverUser(deps: LegacyDeps, who: string, applicationId: 
 export async function cutOverApplication(deps: LegacyDeps, applicationId: string, actor: LegacyActor): Promise<CutOverReport> {
   const app = requireLegacyApplication(deps.config, applicationId);
   return deps.storage.transaction(async (repos) => {
-    const legacy = new LegacyRepository(repos.db);
-    const already = await applicationCutOver(repos.db, app);
+    const legacy = repos.legacy;
+    const already = await applicationCutOver(repos.legacy, app);
     const now = deps.clock.now().getTime();
     const marked = already ? false : await legacy.markApplicationCutOver(app.id, now, actor.name);
     const rows = await legacy.cutOver({ applicationId: app.id }, now, actor.name);

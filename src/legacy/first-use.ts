@@ -1,9 +1,9 @@
 import { isUniqueViolation } from '../accounts/service.ts';
-import type { Db, User } from '../storage/index.ts';
+import type { LegacyRepository, User } from '../storage/index.ts';
 import { checkWithLockout, type LegacyContext } from './credentials.ts';
-import { LegacyRepository } from './repository.ts';
 import { cleanLegacyUsername } from './settings.ts';
-import type { LegacyApplication, LegacyDeps, LegacyMapping } from './types.ts';
+import type { LegacyMapping } from '../model/legacy.ts';
+import type { LegacyApplication, LegacyDeps } from './types.ts';
 
 /**
  * Where a signed-in person stands with an application's legacy identifiers:
@@ -15,18 +15,18 @@ import type { LegacyApplication, LegacyDeps, LegacyMapping } from './types.ts';
 export type FirstUseState = { kind: 'mapped'; mapping: LegacyMapping } | { kind: 'declined' } | { kind: 'closed' } | { kind: 'needed' };
 
 /** The whole application is past its migration period: by configuration, or by the cell. */
-export async function applicationCutOver(db: Db, app: LegacyApplication): Promise<{ at: number | null; by: string; source: 'config' | 'cell' } | null> {
+export async function applicationCutOver(legacy: LegacyRepository, app: LegacyApplication): Promise<{ at: number | null; by: string; source: 'config' | 'cell' } | null> {
   if (app.legacy.cutOver) return { at: null, by: 'configuration', source: 'config' };
-  const row = await new LegacyRepository(db).applicationCutOver(app.id);
+  const row = await legacy.applicationCutOver(app.id);
   return row ? { at: row.cutOverAt, by: row.cutOverBy, source: 'cell' } : null;
 }
 
 export async function firstUseState(deps: LegacyDeps, userId: string, app: LegacyApplication): Promise<FirstUseState> {
-  const repo = new LegacyRepository(deps.storage.db);
+  const repo = deps.storage.legacy;
   const mapping = await repo.mappingForUser(userId, app.id);
   if (mapping) return { kind: 'mapped', mapping };
   if (await repo.hasDeclined(userId, app.id)) return { kind: 'declined' };
-  if (await applicationCutOver(deps.storage.db, app)) return { kind: 'closed' };
+  if (await applicationCutOver(deps.storage.legacy, app)) return { kind: 'closed' };
   return { kind: 'needed' };
 }
 
@@ -75,9 +75,9 @@ export async function signInWithLegacy(deps: LegacyDeps, attempt: SignInAttempt)
       details: { legacyUsername: username, ...details },
     });
 
-  const existing = await new LegacyRepository(deps.storage.db).mappingForUser(user.id, app.id);
+  const existing = await deps.storage.legacy.mappingForUser(user.id, app.id);
   if (existing) return { outcome: 'already_mapped', mapping: existing };
-  if (await applicationCutOver(deps.storage.db, app)) {
+  if (await applicationCutOver(deps.storage.legacy, app)) {
     await audit(deps.auditor, 'failure', 'application_cut_over');
     return { outcome: 'closed' };
   }
@@ -87,7 +87,7 @@ export async function signInWithLegacy(deps: LegacyDeps, attempt: SignInAttempt)
 
   const store = () =>
     deps.storage.transaction(async (repos): Promise<LegacySignInResult> => {
-      const legacy = new LegacyRepository(repos.db);
+      const legacy = repos.legacy;
       const auditor = deps.auditor.with(repos.audit);
       const now = deps.clock.now().getTime();
       const mine = await legacy.mappingForUser(user.id, app.id);
@@ -123,7 +123,7 @@ export async function signInWithLegacy(deps: LegacyDeps, attempt: SignInAttempt)
 /** "New to the application": remembered so the first-use page is not shown again (the page stays reachable by its address). */
 export async function declareNewUser(deps: LegacyDeps, user: User, app: LegacyApplication, context: { ip: string | null; certificateSerial: string | null }): Promise<void> {
   await deps.storage.transaction(async (repos) => {
-    const legacy = new LegacyRepository(repos.db);
+    const legacy = repos.legacy;
     if (await legacy.mappingForUser(user.id, app.id)) return;
     if (!(await legacy.decline(user.id, app.id, deps.clock.now().getTime()))) return;
     await deps.auditor.with(repos.audit).record({

@@ -2,9 +2,9 @@ import { hashPassword } from '../authentication/password.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { parseCsv } from './csv.ts';
 import { hashScheme, verifyLegacyHash } from './hashes.ts';
-import { LegacyRepository } from './repository.ts';
 import { cleanLegacyUsername, legacyKey, requireLegacyApplication } from './settings.ts';
-import type { LegacyAccount, LegacyDeps, LegacyActor } from './types.ts';
+import type { LegacyAccount } from '../model/legacy.ts';
+import type { LegacyDeps, LegacyActor } from './types.ts';
 
 export interface RejectedRow {
   line: number;
@@ -137,7 +137,7 @@ export async function importLegacyAccounts(deps: LegacyDeps, applicationId: stri
   if (rejected.length > 0 && !options.skipInvalid) return report;
 
   // Slow hashing outside the transaction.
-  const reader = new LegacyRepository(deps.storage.db);
+  const reader = deps.storage.legacy;
   const hashes = await mapLimit(rows, 4, async (row) => {
     if (row.hash) return row.hash;
     const existing = await reader.account(app.id, row.username);
@@ -146,7 +146,7 @@ export async function importLegacyAccounts(deps: LegacyDeps, applicationId: stri
   });
 
   await deps.storage.transaction(async (repos) => {
-    const legacy = new LegacyRepository(repos.db);
+    const legacy = repos.legacy;
     const now = deps.clock.now().getTime();
     for (const [index, row] of rows.entries()) {
       const fields = { username: row.username, displayName: row.displayName, email: row.email, passwordHash: hashes[index]! };

@@ -1,7 +1,6 @@
 /** Legacy identifiers (issue 5, DESIGN journey 9): first use, migration period, cut-over. See README.md here. */
-export type { CredentialCheck, LegacyAccount, LegacyActor, LegacyApplication, LegacyConflict, LegacyDeps, LegacyLock, LegacyMapping, LegacySettings } from './types.ts';
+export type { CredentialCheck, LegacyActor, LegacyApplication, LegacyDeps, LegacySettings } from './types.ts';
 export { cleanLegacyUsername, hasLegacy, legacyApplications, legacyKey, requireLegacyApplication } from './settings.ts';
-export { LegacyRepository } from './repository.ts';
 export { hashScheme, verifyLegacyHash, type HashScheme } from './hashes.ts';
 export { parseCsv } from './csv.ts';
 export { importLegacyAccounts, type ImportOptions, type ImportReport, type RejectedRow } from './import.ts';

@@ -1,9 +1,9 @@
 import type { User } from '../storage/index.ts';
 import { checkWithLockout } from './credentials.ts';
 import { applicationCutOver } from './first-use.ts';
-import { LegacyRepository } from './repository.ts';
 import { legacyApplications } from './settings.ts';
-import type { LegacyApplication, LegacyDeps, LegacyMapping } from './types.ts';
+import type { LegacyMapping } from '../model/legacy.ts';
+import type { LegacyApplication, LegacyDeps } from './types.ts';
 
 export type LegacyPortalResult =
   /** Migration period: the legacy credentials open the portal as the mapped person. */
@@ -21,7 +21,7 @@ export type LegacyPortalResult =
 export async function legacyPortalLogin(deps: LegacyDeps, identifier: string, password: string, ip: string | null): Promise<LegacyPortalResult | null> {
   const apps = legacyApplications(deps.config);
   if (apps.length === 0 || !identifier) return null;
-  const mappings = await new LegacyRepository(deps.storage.db).mappingsByLegacyUsername(identifier);
+  const mappings = await deps.storage.legacy.mappingsByLegacyUsername(identifier);
   const candidates = apps.flatMap((app) => mappings.filter((m) => m.applicationId === app.id).map((mapping) => ({ app, mapping })));
   if (candidates.length === 0) return null;
 
@@ -36,7 +36,7 @@ export async function legacyPortalLogin(deps: LegacyDeps, identifier: string, pa
     }
     const user = await deps.storage.users.findById(mapping.userId);
     if (!user) continue;
-    if (mapping.status === 'cut_over' || (await applicationCutOver(deps.storage.db, app))) return { ok: false, reason: 'legacy_cut_over', user, application: app };
+    if (mapping.status === 'cut_over' || (await applicationCutOver(deps.storage.legacy, app))) return { ok: false, reason: 'legacy_cut_over', user, application: app };
     return { ok: true, user, mapping, application: app };
   }
   return { ok: false, reason: refusal };

@@ -1,8 +1,8 @@
-import type { Db, Storage } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
 import { applicationCutOver } from './first-use.ts';
-import { LegacyRepository } from './repository.ts';
 import { legacyApplications, requireLegacyApplication } from './settings.ts';
-import type { LegacyDeps, LegacyMapping } from './types.ts';
+import type { LegacyMapping } from '../model/legacy.ts';
+import type { LegacyDeps } from './types.ts';
 
 export interface LegacyProgress {
   applicationId: string;
@@ -23,7 +23,7 @@ export interface LegacyProgress {
 
 /** Migration progress per application, for the console, the API and the CLI. */
 export async function legacyProgress(deps: LegacyDeps): Promise<LegacyProgress[]> {
-  const repo = new LegacyRepository(deps.storage.db);
+  const repo = deps.storage.legacy;
   const conflicts = await repo.conflicts({ open: true, limit: 10_000 });
   const out: LegacyProgress[] = [];
   for (const app of legacyApplications(deps.config)) {
@@ -33,7 +33,7 @@ export async function legacyProgress(deps: LegacyDeps): Promise<LegacyProgress[]
       applicationId: app.id,
       applicationName: app.name,
       mode: app.legacy.mode,
-      cutOver: await applicationCutOver(deps.storage.db, app),
+      cutOver: await applicationCutOver(deps.storage.legacy, app),
       mapped: counts.mapped,
       cutOverMappings: counts.cutOver,
       declined: await repo.countDeclines(app.id),
@@ -58,15 +58,15 @@ async function withIdentifiers(deps: LegacyDeps, rows: LegacyMapping[]): Promise
 
 export async function listMappings(deps: LegacyDeps, applicationId: string, filter: { status?: LegacyMapping['status']; limit?: number; offset?: number } = {}): Promise<MappingView[]> {
   const app = requireLegacyApplication(deps.config, applicationId);
-  return withIdentifiers(deps, await new LegacyRepository(deps.storage.db).listMappings(app.id, filter));
+  return withIdentifiers(deps, await deps.storage.legacy.listMappings(app.id, filter));
 }
 
 export async function mappingsOfUser(deps: LegacyDeps, userId: string): Promise<MappingView[]> {
-  return withIdentifiers(deps, await new LegacyRepository(deps.storage.db).mappingsForUser(userId));
+  return withIdentifiers(deps, await deps.storage.legacy.mappingsForUser(userId));
 }
 
 export async function listLocks(deps: LegacyDeps, applicationId?: string) {
-  return new LegacyRepository(deps.storage.db).locks(applicationId);
+  return deps.storage.legacy.locks(applicationId);
 }
 
 /**
@@ -75,7 +75,6 @@ export async function listLocks(deps: LegacyDeps, applicationId?: string) {
  * mapped AND after cut-over: cut-over ends the legacy credentials, not the application's
  * need to find its existing account.
  */
-export async function legacyUsernameFor(storageOrDb: Storage | Db, userId: string, applicationId: string): Promise<string | null> {
-  const db = 'users' in storageOrDb ? storageOrDb.db : storageOrDb;
-  return (await new LegacyRepository(db).mappingForUser(userId, applicationId))?.legacyUsername ?? null;
+export async function legacyUsernameFor(storage: Pick<Repositories, 'legacy'>, userId: string, applicationId: string): Promise<string | null> {
+  return (await storage.legacy.mappingForUser(userId, applicationId))?.legacyUsername ?? null;
 }

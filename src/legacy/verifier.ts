@@ -1,7 +1,6 @@
 import { verifyPassword } from '../authentication/password.ts';
-import type { Db } from '../storage/index.ts';
+import type { LegacyRepository } from '../storage/index.ts';
 import { verifyLegacyHash } from './hashes.ts';
-import { LegacyRepository } from './repository.ts';
 import type { CredentialCheck, LegacyApplication, LegacySettings } from './types.ts';
 
 type HttpSettings = Extract<LegacySettings, { mode: 'http' }>;
@@ -37,8 +36,8 @@ async function checkOverHttp(settings: HttpSettings, username: string, password:
 }
 
 /** directory mode: the imported account's hash. An unknown identifier costs the same time as a known one. */
-async function checkDirectory(db: Db, app: LegacyApplication, username: string, password: string): Promise<CredentialCheck> {
-  const account = await new LegacyRepository(db).account(app.id, username);
+async function checkDirectory(legacy: LegacyRepository, app: LegacyApplication, username: string, password: string): Promise<CredentialCheck> {
+  const account = await legacy.account(app.id, username);
   if (!account) {
     await verifyPassword(undefined, password);
     return { verdict: 'invalid' };
@@ -47,6 +46,6 @@ async function checkDirectory(db: Db, app: LegacyApplication, username: string, 
 }
 
 /** Legacy identifier + password, checked the way the application's settings say. */
-export function checkLegacyCredentials(db: Db, app: LegacyApplication, username: string, password: string): Promise<CredentialCheck> {
-  return app.legacy.mode === 'http' ? checkOverHttp(app.legacy, username, password) : checkDirectory(db, app, username, password);
+export function checkLegacyCredentials(legacy: LegacyRepository, app: LegacyApplication, username: string, password: string): Promise<CredentialCheck> {
+  return app.legacy.mode === 'http' ? checkOverHttp(app.legacy, username, password) : checkDirectory(legacy, app, username, password);
 }

@@ -26,6 +26,7 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { LegacyRepository } from './repositories/legacy.ts';
 
 export type * from '../model/index.ts';
 export type { Db, Param } from './db.ts';
@@ -43,6 +44,7 @@ export type {
   OutboxRepository,
   ApiTokenRepository,
   EmailChangeRepository,
+  LegacyRepository,
 };
 
 export interface Repositories {
@@ -61,6 +63,8 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** Legacy identifiers: mappings, imported accounts, failure counters, conflicts. */
+  legacy: LegacyRepository;
 }
 
 export interface Storage extends Repositories {
@@ -85,6 +89,7 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    legacy: new LegacyRepository(db),
   };
 }
 

@@ -1,10 +1,11 @@
-import type { Db } from '../storage/index.ts';
-import { camel, camelAll } from '../storage/repositories/rows.ts';
-import type { LegacyAccount, LegacyConflict, LegacyLock, LegacyMapping } from './types.ts';
+import type { Db } from '../db.ts';
+import type { LegacyAccount, LegacyConflict, LegacyLock, LegacyMapping } from '../../model/legacy.ts';
+import { camel, camelAll } from './rows.ts';
 
 /**
- * The legacy tables (migration 006). Built on `repos.db` inside a transaction, or on
- * `storage.db` for single reads. Legacy identifiers are matched with `lower()` on both sides
+ * Owns (writes): legacy_mappings, legacy_accounts, legacy_failures, legacy_declines,
+ * legacy_applications, legacy_conflicts (migration 006). `repos.legacy` inside a transaction,
+ * `storage.legacy` for single reads. Legacy identifiers are matched with `lower()` on both sides
  * so the unique indexes on `lower(...)` serve the lookups.
  */
 export class LegacyRepository {

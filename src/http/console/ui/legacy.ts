@@ -12,7 +12,6 @@ import {
   requireLegacyApplication,
   resolveConflict,
   unlockLegacyIdentifier,
-  LegacyRepository,
   type LegacyActor,
 } from '../../../legacy/index.ts';
 import { PasserelleError } from '../../../shared/errors.ts';
@@ -130,7 +129,7 @@ export function legacyRoutes(deps: HttpDeps): Router {
       switch (req.query.action) {
         case 'cut-over-app': {
           const app = requireLegacyApplication(runtime.config, str(req.query.app, 100));
-          const { mapped } = await new LegacyRepository(runtime.storage.db).countMappings(app.id);
+          const { mapped } = await runtime.storage.legacy.countMappings(app.id);
           return page(t(lang, 'legacy.console.confirm.cutOverApp', { application: app.name, count: mapped }), '/migration/basculer-application', { app: app.id });
         }
         case 'cut-over-user': {

@@ -1,5 +1,6 @@
 import { t } from '../../../i18n/index.ts';
-import type { ConflictView, LegacyLock, LegacyProgress } from '../../../../legacy/index.ts';
+import type { LegacyLock } from '../../../../model/legacy.ts';
+import type { ConflictView, LegacyProgress } from '../../../../legacy/index.ts';
 import { MigrationLayout, confirmHref, formatDate, type MigrationPageBase } from './parts.tsx';
 
 export interface MigrationOverviewProps extends MigrationPageBase {
