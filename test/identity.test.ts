@@ -6,7 +6,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeaderNames } from '../src/config/schema.ts';
 import { assertionFailureReason, signAssertion, verifyAssertion } from '../src/identity/assertion.ts';
-import { applyIdentityHeaders, stripClientIdentityHeaders } from '../src/identity/headers.ts';
+import { applyIdentityHeaders, stripClientIdentityHeaders, stripSessionCookie } from '../src/identity/headers.ts';
 import type { Identity } from '../src/identity/headers.ts';
 import { jwks, loadOrCreateSigningKey, signingKeyPath } from '../src/identity/signing-key.ts';
 import type { SigningKey } from '../src/identity/signing-key.ts';
@@ -87,7 +87,7 @@ describe('applyIdentityHeaders', () => {
       'x-forwarded-for': '10.0.0.1',
       host: 'opendrp.localhost:9443',
     };
-    applyIdentityHeaders(headers, { identity: IDENTITY, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED });
+    applyIdentityHeaders(headers, { identity: IDENTITY, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED, sessionCookie: '__Host-passerelle', upgrade: false });
     expect(headers).toEqual({
       host: 'opendrp.localhost:9443',
       'x-passerelle-user': 'helene.lefevre',
@@ -110,16 +110,49 @@ describe('applyIdentityHeaders', () => {
   it('uses renamed header names and omits optional headers when unset', () => {
     const headers: IncomingHttpHeaders = { 'x-passerelle-user': 'spoof' };
     const identity: Identity = { ...IDENTITY, legacyUsername: null, establishmentId: null, establishmentName: null };
-    applyIdentityHeaders(headers, { identity, names: RENAMED, assertion: 'a.b.c', forwarded: FORWARDED });
+    applyIdentityHeaders(headers, { identity, names: RENAMED, assertion: 'a.b.c', forwarded: FORWARDED, sessionCookie: '__Host-passerelle', upgrade: false });
     expect(headers['remote-user']).toBe('helene.lefevre');
     expect(headers).not.toHaveProperty('x-passerelle-user');
     expect(headers).not.toHaveProperty('x-legacy-login');
     expect(headers).not.toHaveProperty('x-passerelle-establishment');
   });
 
+  it('drops hop-by-hop headers, the names Connection lists, URL rewrites and our session cookie', () => {
+    const headers: IncomingHttpHeaders = {
+      host: 'opendrp.localhost',
+      connection: 'close, X-Passerelle-User, X-Demo-Listed, Host, Content-Length',
+      'keep-alive': 'timeout=5',
+      te: 'trailers',
+      trailer: 'x-checksum',
+      upgrade: 'h2c',
+      'proxy-authorization': 'Basic Zm9vOmJhcg==',
+      'proxy-connection': 'keep-alive',
+      'x-original-url': '/admin',
+      x_rewrite_url: '/admin',
+      'x-demo-listed': 'gone',
+      'content-length': '0',
+      'transfer-encoding': 'chunked',
+      cookie: 'app=1; __Host-passerelle=s%3Aabc.sig;theme=dark',
+      'x-demo-kept': 'kept',
+    };
+    applyIdentityHeaders(headers, { identity: IDENTITY, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED, sessionCookie: '__Host-passerelle', upgrade: false });
+    for (const name of ['connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-connection', 'x-original-url', 'x_rewrite_url', 'x-demo-listed']) expect(headers).not.toHaveProperty(name);
+    expect(headers).toMatchObject({ host: 'opendrp.localhost', 'content-length': '0', 'transfer-encoding': 'chunked', cookie: 'app=1; theme=dark', 'x-demo-kept': 'kept', 'x-passerelle-user': 'helene.lefevre' });
+    const onlyOurs: IncomingHttpHeaders = { cookie: '__Host-passerelle=s%3Aabc.sig' };
+    stripSessionCookie(onlyOurs, '__Host-passerelle');
+    expect(onlyOurs).toEqual({});
+  });
+
+  it('keeps Upgrade and sets Connection: upgrade on an authorised WebSocket handshake only', () => {
+    const headers: IncomingHttpHeaders = { connection: 'Upgrade, X-Demo-Listed', upgrade: 'websocket', 'x-demo-listed': 'gone', 'sec-websocket-key': 'k' };
+    applyIdentityHeaders(headers, { identity: IDENTITY, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED, sessionCookie: '__Host-passerelle', upgrade: true });
+    expect(headers).toMatchObject({ connection: 'upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' });
+    expect(headers).not.toHaveProperty('x-demo-listed');
+  });
+
   it('refuses non-ASCII or control characters in a value', () => {
     const apply = (identity: Identity) =>
-      applyIdentityHeaders({}, { identity, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED });
+      applyIdentityHeaders({}, { identity, names: NAMES, assertion: 'a.b.c', forwarded: FORWARDED, sessionCookie: '__Host-passerelle', upgrade: false });
     expect(() => apply({ ...IDENTITY, identifier: 'hélène.lefevre' })).toThrow(/X-Passerelle-User/);
     expect(() => apply({ ...IDENTITY, legacyUsername: 'x\r\nX-Evil: 1' })).toThrow(/Legacy-User/);
     expect(() => apply({ ...IDENTITY, identifier: '' })).toThrow();

@@ -1,3 +1,9 @@
+/**
+ * The two kinds of gateway host. A session opened on an application host never opens the
+ * console (which asks more: a coordinator's certificate and a second factor), nor the reverse.
+ */
+export type HostFamily = 'console' | 'applications';
+
 /** What a gateway session holds once someone has signed in. */
 export interface SessionAuth {
   userId: string;
@@ -5,6 +11,8 @@ export interface SessionAuth {
   identifier: string;
   /** SHA-256 of the certificate the session was opened with: the session is bound to it. */
   fingerprint: string;
+  /** The host family the session was opened on: checked on every request. */
+  family: HostFamily;
   authenticatedAt: number;
   lastSeenAt: number;
   /**
@@ -19,11 +27,13 @@ export interface SessionLimits {
   absoluteTimeoutMs: number;
 }
 
-export type SessionVerdict = 'none' | 'valid' | 'certificate_mismatch' | 'idle_timeout' | 'absolute_timeout';
+export type SessionVerdict = 'none' | 'valid' | 'certificate_mismatch' | 'host_family_mismatch' | 'idle_timeout' | 'absolute_timeout';
 
-export function evaluateSession(auth: SessionAuth | undefined, fingerprint: string, now: number, limits: SessionLimits): SessionVerdict {
+/** `family`: the host family of this request. A session from before families were recorded matches none. */
+export function evaluateSession(auth: SessionAuth | undefined, fingerprint: string, family: HostFamily, now: number, limits: SessionLimits): SessionVerdict {
   if (!auth) return 'none';
   if (auth.fingerprint !== fingerprint) return 'certificate_mismatch';
+  if (auth.family !== family) return 'host_family_mismatch';
   if (now - auth.authenticatedAt >= limits.absoluteTimeoutMs) return 'absolute_timeout';
   if (now - auth.lastSeenAt >= limits.idleTimeoutMs) return 'idle_timeout';
   return 'valid';

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 const CSP = [
@@ -12,13 +13,42 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** For Passerelle's own pages; proxied responses keep the application's headers. */
+/*
+ * Why no `includeSubDomains` (nor `preload`): Passerelle's hosts are sub-domains of a platform
+ * domain the operator also uses for other services, some perhaps still plain HTTP; the parent
+ * domain's policy is theirs to set. One year is what the preload list and testssl expect.
+ */
+const HSTS = 'max-age=31536000';
+
+/**
+ * Set by the listeners on every response before any handler runs (src/http/server.ts): what a
+ * redirect, a JSON error or an early refusal carries even when no page is rendered.
+ */
+const BASELINE: Record<string, string> = {
+  'Strict-Transport-Security': HSTS,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+};
+
+export function baselineHeaders(res: ServerResponse): void {
+  for (const [name, value] of Object.entries(BASELINE)) res.setHeader(name, value);
+}
+
+/**
+ * Before a response is handed to an application (the proxy): its own headers are its
+ * business, so ours are taken back — except HSTS, which speaks for the TLS the gateway
+ * terminates. http-proxy then copies the application's headers over, an HSTS of its own included.
+ */
+export function keepTransportSecurityOnly(res: ServerResponse): void {
+  for (const name of Object.keys(BASELINE)) if (name !== 'Strict-Transport-Security') res.removeHeader(name);
+}
+
+/** For Passerelle's own pages; proxied responses keep the application's headers (plus HSTS). */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
+  baselineHeaders(res);
   res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('Strict-Transport-Security', 'max-age=31536000');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Cache-Control', 'no-store');
   next();
 };

@@ -9,6 +9,9 @@ import { createPublicApp } from './public/app.ts';
 import { createConsoleApp } from './console/app.ts';
 import { clientIp, presentedCertificate, requestHost } from './context.ts';
 import { CpsTrust, prefillKey, registerCpsTrust, registrationEntry, unregisterCpsTrust } from '../cps/index.ts';
+import { baselineHeaders } from './security-headers.ts';
+import { hasOriginFormTarget, refuseRequestTarget } from './request-target.ts';
+import { TLS_PROTOCOL, clearStaleVerifyError } from './tls.ts';
 
 export interface Listeners {
   publicPort: number;
@@ -28,6 +31,17 @@ function listen(server: https.Server, port: number, host: string): Promise<numbe
   });
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What both listeners do first: the baseline security headers on every response, then only origin-form targets go on. */
+function front(handler: Handler): Handler {
+  return (req, res) => {
+    baselineHeaders(res);
+    if (!hasOriginFormTarget(req)) refuseRequestTarget(res);
+    else handler(req, res);
+  };
+}
+
 function closeServer(server: https.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
@@ -38,14 +52,14 @@ function closeServer(server: https.Server): Promise<void> {
 /** Starts the public listener (server TLS) and the gateway (asks for a client certificate, never fails the handshake for it). */
 export async function startListeners(runtime: Runtime, options: ListenOptions): Promise<Listeners> {
   const { config, pki } = runtime;
-  const tls = { key: pki.server.keyPem, cert: pki.server.chainPem, minVersion: 'TLSv1.2' as const };
+  const tls = { key: pki.server.keyPem, cert: pki.server.chainPem, ...TLS_PROTOCOL };
 
   const deps: HttpDeps = { runtime, ...options };
   // CPS cards: the gateway also trusts the configured IGC-Santé-shaped CAs; resolveCertificate finds the trust by storage.
   const cps = config.cps.enabled ? await CpsTrust.open(config.cps) : null;
   if (cps) registerCpsTrust(runtime.storage, cps);
   const cpsRegistration = cps ? cpsRegistrationHandler(runtime, cps, prefillKey(options.sessionSecret)) : null;
-  const publicServer = https.createServer(tls, createPublicApp(deps));
+  const publicServer = https.createServer(tls, front(createPublicApp(deps)));
   const gateway = createGateway(deps);
   const consoleApp = createConsoleApp(deps);
   const gatewayServer = https.createServer(
@@ -57,14 +71,15 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
       rejectUnauthorized: false,
     },
     // The console host is served on the gateway listener (it needs the coordinator's certificate).
-    (req, res) => {
+    front((req, res) => {
       const host = requestHost(req);
       // On the console host, /api/ is the admin API (token + certificate); pages go through the gateway pipeline.
       if (host === config.console.host && req.url?.startsWith('/api/')) consoleApp(req, res);
       else if (cpsRegistration && host === config.cps.registrationHost) cpsRegistration(req, res);
       else gateway.app(req, res);
-    },
+    }),
   );
+  gatewayServer.on('secureConnection', clearStaleVerifyError);
   gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   // Slowloris guard on both listeners.
   for (const server of [publicServer, gatewayServer]) {

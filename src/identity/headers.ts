@@ -51,6 +51,51 @@ function isClientIdentityHeader(name: string, renamed: ReadonlySet<string>): boo
   return EXACT_NAMES.has(normalised) || renamed.has(normalised) || PREFIXES.some((prefix) => normalised.startsWith(prefix));
 }
 
+/*
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe the client's connection to us, not a message
+ * for the application: forwarded, `Connection: close, X-Passerelle-User` would let the next
+ * hop drop the identity we set. `Upgrade` and `Connection: upgrade` stay on a WebSocket
+ * handshake only. `Transfer-Encoding` stays: Node's server has already de-chunked the body and
+ * Node's client re-frames it from this very header (dropping it would send a body unframed).
+ * `X-Original-URL` / `X-Rewrite-URL` make some stacks (IIS, Symfony) route on a path other
+ * than the one the gateway authorised.
+ */
+export const HOP_BY_HOP_HEADERS: readonly string[] = ['connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection'];
+const REWRITE_HEADERS = ['x-original-url', 'x-rewrite-url'];
+/** Never dropped because `Connection` lists them: routing and body framing. */
+const FRAMING = new Set(['host', 'content-length', 'transfer-encoding']);
+
+/** Removes, in place, what must not cross the gateway: hop-by-hop headers, those `Connection` names, URL rewrites. */
+/** The header names a message's `Connection` header lists, lower case, framing headers left out. */
+export function connectionListed(headers: IncomingHttpHeaders): string[] {
+  return String(headers.connection ?? '')
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token && !FRAMING.has(token));
+}
+
+export function stripHopByHopHeaders(headers: IncomingHttpHeaders, upgrade: boolean): void {
+  const protocol = headers.upgrade;
+  for (const name of [...connectionListed(headers), ...HOP_BY_HOP_HEADERS]) delete headers[name];
+  // `_` spellings too, as for our own namespace.
+  for (const name of Object.keys(headers)) if (REWRITE_HEADERS.includes(normaliseName(name))) delete headers[name];
+  if (upgrade && protocol) {
+    headers.upgrade = protocol;
+    headers.connection = 'upgrade';
+  }
+}
+
+/** Removes Passerelle's own session cookie from `Cookie`; the application's cookies go on. */
+export function stripSessionCookie(headers: IncomingHttpHeaders, cookieName: string): void {
+  if (typeof headers.cookie !== 'string') return;
+  const kept = headers.cookie.split(';').filter((pair) => {
+    const name = pair.split('=', 1)[0]!.trim();
+    return name !== '' && name !== cookieName;
+  });
+  if (kept.length > 0) headers.cookie = kept.map((pair) => pair.trim()).join('; ');
+  else delete headers.cookie;
+}
+
 /** Removes, in place, every client-sent header that could pose as identity or origin. */
 export function stripClientIdentityHeaders(headers: IncomingHttpHeaders, renamed: HeaderNames): void {
   const renamedSet = new Set(Object.values(renamed).map(normaliseName));
@@ -70,15 +115,26 @@ function setHeader(headers: IncomingHttpHeaders, name: string, value: string): v
   headers[name.toLowerCase()] = value;
 }
 
+export interface IdentityHeadersInput {
+  identity: Identity;
+  names: HeaderNames;
+  assertion: string;
+  forwarded: ForwardedInfo;
+  /** Passerelle's session cookie: the application never sees it. */
+  sessionCookie: string;
+  /** A WebSocket handshake the gateway authorised: `Upgrade` and `Connection: upgrade` go on. */
+  upgrade: boolean;
+}
+
 /**
- * THE one place identity headers are built: client headers are stripped first, then ours
- * are set. Values must be plain ASCII; the display name travels only in the assertion.
+ * THE one place the headers an application receives are settled: hop-by-hop headers, our
+ * session cookie and every client header in our namespace are stripped first, then ours are
+ * set. Values must be plain ASCII; the display name travels only in the assertion.
  */
-export function applyIdentityHeaders(
-  headers: IncomingHttpHeaders,
-  input: { identity: Identity; names: HeaderNames; assertion: string; forwarded: ForwardedInfo },
-): void {
+export function applyIdentityHeaders(headers: IncomingHttpHeaders, input: IdentityHeadersInput): void {
   const { identity, names, assertion, forwarded } = input;
+  stripHopByHopHeaders(headers, input.upgrade);
+  stripSessionCookie(headers, input.sessionCookie);
   stripClientIdentityHeaders(headers, names);
   setHeader(headers, names.user, identity.identifier);
   setHeader(headers, names.authMethod, identity.authMethod);

@@ -1,5 +1,5 @@
-export { applyIdentityHeaders, stripClientIdentityHeaders } from './headers.ts';
-export type { AuthMethod, ForwardedInfo, Identity } from './headers.ts';
+export { applyIdentityHeaders, stripClientIdentityHeaders, stripHopByHopHeaders, stripSessionCookie, connectionListed, HOP_BY_HOP_HEADERS } from './headers.ts';
+export type { AuthMethod, ForwardedInfo, Identity, IdentityHeadersInput } from './headers.ts';
 export { amrFor, assertionFailureReason, MAX_ASSERTION_TTL_SECONDS, signAssertion, verifyAssertion, x5tS256 } from './assertion.ts';
 export type { AssertionClaims, AssertionFailureReason, SignAssertionInput, VerifyAssertionOptions } from './assertion.ts';
 export { jwks, loadOrCreateSigningKey, SIGNING_KEY_FILE, signingKeyPath } from './signing-key.ts';

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { ApplicationConfig } from '../config/index.ts';
+import { HOP_BY_HOP_HEADERS, connectionListed } from '../identity/index.ts';
 
 export type UpstreamFailure = { status: 502 | 504; code: string };
 
@@ -18,6 +19,18 @@ export interface UpstreamProxy {
 export function classifyUpstreamError(error: NodeJS.ErrnoException): UpstreamFailure {
   const timeout = error.code === 'ETIMEDOUT' || error.code === 'ESOCKETTIMEDOUT' || error.code === 'ECONNABORTED';
   return { status: timeout ? 504 : 502, code: error.code ?? 'upstream_error' };
+}
+
+/**
+ * The application's hop-by-hop headers describe its connection to us, not ours to the client:
+ * forwarded, its `Connection: keep-alive` would override a client's `Connection: close`.
+ * http-proxy writes a `Connection` header whatever happens, so it is set to what Node decided
+ * for the client's connection.
+ */
+function settleResponseConnection(proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
+  const headers = proxyRes.headers;
+  for (const name of [...connectionListed(headers), ...HOP_BY_HOP_HEADERS]) delete headers[name];
+  headers.connection = res.shouldKeepAlive ? 'keep-alive' : 'close';
 }
 
 /**
@@ -41,6 +54,7 @@ export function createUpstreamProxy(
     plugins: [
       (server) => {
         server.on('error', (error, req, res) => onError(error, req, res));
+        server.on('proxyRes', (proxyRes, _req, res) => settleResponseConnection(proxyRes, res));
       },
     ],
   });

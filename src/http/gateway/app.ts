@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
@@ -26,6 +26,9 @@ import { firstUseState, hasLegacy } from '../../legacy/index.ts';
 import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
+import { hostFamily } from './host-family.ts';
+import { keepTransportSecurityOnly } from '../security-headers.ts';
+import { hasOriginFormTarget } from '../request-target.ts';
 import type { HttpDeps } from '../deps.ts';
 import { consoleUi } from '../console/ui/index.ts';
 import { requireCoordinatorCertificate } from '../console/ui/access.ts';
@@ -91,6 +94,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const proxy: RequestHandler = async (req, res, next) => {
     const application = res.locals.application;
     await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, res.locals.user!, res.locals.certificate);
+    // The application's response carries its own headers; of ours only HSTS (our TLS) stays.
+    keepTransportSecurityOnly(res);
     await proxies.get(application.id)!.handle(req, res, next);
   };
 
@@ -119,25 +124,33 @@ export function createGateway(deps: GatewayDeps): Gateway {
   app.use(proxy);
   app.use(errorHandler as ErrorRequestHandler);
 
-  /** WebSockets pass the same checks as requests: certificate, bound live session, account, grant. */
+  /**
+   * WebSockets pass the same checks as requests: certificate, bound live session (opened on an
+   * application host), account, grant. Only origin-form targets and only the WebSocket protocol:
+   * an `Upgrade: h2c` passed on would let a client talk HTTP/2 to the application past the gateway.
+   */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, reason: string) => {
       void runtime.auditor.record({ action: 'gateway.websocket', outcome: 'failure', reason, ip: clientIp(req as never) }).catch(() => undefined);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ error: reason })}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nStrict-Transport-Security: max-age=31536000\r\nX-Content-Type-Options: nosniff\r\n\r\n${JSON.stringify({ error: reason })}`,
+      );
     };
     void (async () => {
+      if (!hasOriginFormTarget(req)) return refuse(400, 'invalid_request_target');
+      if (String(req.headers.upgrade).toLowerCase() !== 'websocket') return refuse(400, 'unsupported_upgrade');
       const application = config.applications.find((a) => a.host === requestHost(req));
       if (!application) return refuse(403, 'unknown_application');
       const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
       if (!resolution.ok) return refuse(403, resolution.reason);
       const sid = unsignSessionId(req.headers.cookie, config.session.cookieName, deps.sessionSecret);
       const data = sid ? await getSession(deps.sessions.store, sid) : null;
-      const verdict = evaluateSession(data?.auth, resolution.context.record.fingerprintSha256, runtime.clock.now().getTime(), limits);
+      const verdict = evaluateSession(data?.auth, resolution.context.record.fingerprintSha256, hostFamily(application), runtime.clock.now().getTime(), limits);
       if (verdict !== 'valid' || !data?.auth) return refuse(401, verdict === 'none' ? 'authentication_required' : verdict);
       const decision = await decideAccess(runtime.storage, resolution.context, data.auth.userId, application.id);
       if (!decision.allowed) return refuse(403, decision.reason);
       if (hasLegacy(application) && (await firstUseState(runtime, decision.user.id, application)).kind === 'needed') return refuse(403, 'legacy_choice_required');
-      await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, decision.user, resolution.context);
+      await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, decision.user, resolution.context, true);
       proxies.get(application.id)!.upgrade(req, socket, head);
     })().catch(() => refuse(503, 'unavailable'));
   }

@@ -33,8 +33,12 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
   };
 }
 
-/** Strips what the client sent in our namespace, then sets the identity and its signed assertion. */
-export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext): Promise<void> {
+/**
+ * Strips what must not reach the application (hop-by-hop headers, our session cookie, anything
+ * in our namespace), then sets the identity and its signed assertion. `upgrade`: an authorised
+ * WebSocket handshake.
+ */
+export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext, upgrade = false): Promise<void> {
   const identity = await buildIdentity(deps.storage, user, certificate, app);
   const assertion = await signAssertion(deps.signingKey, {
     identity,
@@ -48,5 +52,7 @@ export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessag
     names: app.headers,
     assertion,
     forwarded: { for: clientIp(req) ?? 'unknown', host: requestHost(req), proto: 'https' },
+    sessionCookie: deps.config.session.cookieName,
+    upgrade,
   });
 }

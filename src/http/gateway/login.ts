@@ -10,6 +10,7 @@ import { csrfToken, csrfValid } from '../csrf.ts';
 import { sendPage } from '../respond.ts';
 import { sendDenial } from './deny.ts';
 import { ssoNotice } from './sso.ts';
+import { hostFamily } from './host-family.ts';
 
 const LOGIN_PATH = '/.passerelle/login';
 const LOGOUT_PATH = '/.passerelle/logout';
@@ -61,7 +62,7 @@ function save(req: Request): Promise<void> {
 async function openBoundSession(runtime: Runtime, req: Request, user: User, certificate: CertificateContext): Promise<void> {
   await regenerate(req);
   const now = runtime.clock.now().getTime();
-  req.session.auth = { userId: user.id, identifier: user.identifier, fingerprint: certificate.record.fingerprintSha256, authenticatedAt: now, lastSeenAt: now };
+  req.session.auth = { userId: user.id, identifier: user.identifier, fingerprint: certificate.record.fingerprintSha256, family: hostFamily(req.res!.locals.application), authenticatedAt: now, lastSeenAt: now };
   await save(req);
 }
 

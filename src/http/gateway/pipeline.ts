@@ -8,6 +8,7 @@ import { evaluateSession, shouldTouch, type SessionLimits } from '../../authenti
 import { decideAccess } from '../../authorization/access.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
 import { sendDenial } from './deny.ts';
+import { hostFamily } from './host-family.ts';
 import { sendJson, wantsHtml } from '../respond.ts';
 
 /** Host → declared application; anything else is refused. */
@@ -50,15 +51,17 @@ export function requireCertificate(runtime: Runtime): RequestHandler {
 }
 
 /**
- * The session is bound to the certificate it was opened with: presented with another one it
- * is dropped (not merely ignored). Idle and absolute limits use the injected clock.
+ * The session is bound to the certificate it was opened with and to the host family (console
+ * or applications) it was opened on: presented with another certificate, or on the other
+ * family, it is dropped (not merely ignored) and the request goes on without a session.
+ * Idle and absolute limits use the injected clock.
  */
 export function bindSession(runtime: Runtime, limits: SessionLimits): RequestHandler {
   return async (req, res, next) => {
     const certificate = res.locals.certificate;
     const now = runtime.clock.now().getTime();
     const auth = req.session.auth;
-    const verdict = evaluateSession(auth, certificate.record.fingerprintSha256, now, limits);
+    const verdict = evaluateSession(auth, certificate.record.fingerprintSha256, hostFamily(res.locals.application), now, limits);
     if (verdict === 'valid' && auth) {
       if (shouldTouch(auth, now)) auth.lastSeenAt = now;
       res.locals.auth = auth;

@@ -5,6 +5,7 @@ import { t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { redeemTicket, type RedeemRefusal } from '../../sso/index.ts';
 import { sendDenial } from './deny.ts';
 import { safeNext } from './login.ts';
+import { hostFamily } from './host-family.ts';
 
 export const SSO_PATH = '/.passerelle/sso';
 const LOGIN_PATH = '/.passerelle/login';
@@ -66,7 +67,7 @@ export function ssoRoutes(deps: HttpDeps): Router {
       // Exactly like the password login: a fresh session id, bound to this certificate.
       await regenerate(req);
       const now = runtime.clock.now().getTime();
-      req.session.auth = { userId: outcome.user.id, identifier: outcome.user.identifier, fingerprint: certificate.record.fingerprintSha256, authenticatedAt: outcome.authenticatedAt, lastSeenAt: now };
+      req.session.auth = { userId: outcome.user.id, identifier: outcome.user.identifier, fingerprint: certificate.record.fingerprintSha256, family: hostFamily(application), authenticatedAt: outcome.authenticatedAt, lastSeenAt: now };
       await save(req);
       res.redirect(303, next);
       return;
