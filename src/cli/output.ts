@@ -38,3 +38,10 @@ export async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
+
+const english = new Intl.PluralRules('en-GB');
+
+/** "1 match" / "2 matches": the English plural rule, not `=== 1`. */
+export function plural(count: number, one: string, other: string): string {
+  return english.select(count) === 'one' ? one : other;
+}

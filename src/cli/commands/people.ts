@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { cliActor } from '../actor.ts';
+import { plural } from '../output.ts';
 import { BadRequestError } from '../../shared/errors.ts';
 import { PERSON_STATUSES, getPerson, invitePerson, resendActivation, searchPeople, sendInvitationReminders, valueOrThrow, type PeoplePage, type PersonStatus } from '../../people/index.ts';
 import type { WithRuntime } from './approval.ts';
@@ -8,7 +9,7 @@ function pageLines(page: PeoplePage): string[] {
   if (page.people.length === 0) return ['(nobody matches)'];
   return [
     ...page.people.map((p) => [p.identifier, p.status, `${p.familyName} ${p.givenName}`, p.email, p.rpps ?? '', p.establishment?.name ?? ''].filter(Boolean).join('  ')),
-    `${page.totalExact ? page.total : `more than ${page.total}`} match${page.total === 1 ? '' : 'es'}${page.next ? `; next page: --after ${page.next}` : ''}`,
+    `${page.totalExact ? page.total : `more than ${page.total}`} ${plural(page.total, 'match', 'matches')}${page.next ? `; next page: --after ${page.next}` : ''}`,
   ];
 }
 
@@ -82,7 +83,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .action(async () => {
       await withRuntime(async (runtime, out) => {
         const sent = await sendInvitationReminders(runtime);
-        out.result({ sent }, [`${sent} reminder${sent === 1 ? '' : 's'} queued`]);
+        out.result({ sent }, [`${sent} ${plural(sent, 'reminder', 'reminders')} queued`]);
       });
     });
 }

@@ -1,4 +1,5 @@
 import { t, type Lang } from '../../i18n/index.ts';
+import { tPlural } from '../../i18n/plural.ts';
 import { Layout, type PageProps } from '../layout.tsx';
 import { SupportContact, safeUrl, tRich } from '../rich.tsx';
 
@@ -36,7 +37,7 @@ function ErrorAlert({ lang, props }: { lang: Lang; props: FirstUsePageProps }) {
   return (
     <div class="alert alert-error" role="alert" id={ALERT_ID}>
       <p>{tRich(lang, `legacy.firstUse.error.${error}`, { application, support, max: String(props.maxFailures) })}</p>
-      {remaining !== null && <p>{remaining === 1 ? t(lang, 'legacy.firstUse.error.remaining.one') : t(lang, 'legacy.firstUse.error.remaining.other', { count: remaining })}</p>}
+      {remaining !== null && <p>{tPlural(lang, 'legacy.firstUse.error.remaining', remaining)}</p>}
     </div>
   );
 }

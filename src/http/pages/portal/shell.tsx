@@ -1,5 +1,6 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { t, type Lang } from '../../i18n/index.ts';
+import { tPlural } from '../../i18n/plural.ts';
 import { Layout } from '../layout.tsx';
 import type { FieldError } from '../../../portal/fields.ts';
 
@@ -102,7 +103,7 @@ export function ErrorSummary({ lang, errors, labels }: { lang: Lang; errors: Fie
   if (errors.length === 0) return null;
   return (
     <div class="alert alert-error error-summary" role="alert" id={SUMMARY_ID} tabIndex={-1} autoFocus>
-      <h2>{errors.length === 1 ? t(lang, 'portal.errors.one') : t(lang, 'portal.errors.other', { count: errors.length })}</h2>
+      <h2>{tPlural(lang, 'portal.errors', errors.length)}</h2>
       <ul>
         {errors.map((error) => (
           <li key={error.field}>

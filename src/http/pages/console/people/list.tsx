@@ -1,4 +1,5 @@
 import { t } from '../../../i18n/index.ts';
+import { tPlural } from '../../../i18n/plural.ts';
 import { ConsoleLayout } from '../layout.tsx';
 import { PERSON_STATUSES, type PeoplePage, type PersonStatus } from '../../../../people/index.ts';
 import { ActionError, StatusBadge, formatDate, statusLabel, type PeoplePageBase } from './parts.tsx';
@@ -21,7 +22,7 @@ function href(params: Record<string, string | null | undefined>): string {
 /** /personnes: search, status filter, one keyset page of people. */
 export function PeopleListPage(props: PeopleListProps) {
   const { lang, q, status, page } = props;
-  const count = page.totalExact ? t(lang, page.total === 1 ? 'people.list.count.one' : 'people.list.count.other', { count: page.total.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB') }) : t(lang, 'people.list.count.more', { count: page.total.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB') });
+  const count = page.totalExact ? tPlural(lang, 'people.list.count', page.total, { count: page.total.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB') }) : t(lang, 'people.list.count.more', { count: page.total.toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB') });
   return (
     <ConsoleLayout {...props} title={t(lang, 'people.title')} page="console-people" section="people">
       <p>
