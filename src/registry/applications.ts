@@ -6,7 +6,6 @@ import type { User } from '../storage/index.ts';
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
 import { iso, type RegistryDeps } from './deps.ts';
 import { limitParam, readQuery, text } from './query.ts';
-import { RegistryRepository } from './repository.ts';
 
 export interface ApplicationView {
   id: string;
@@ -43,7 +42,7 @@ export interface ApplicationDetail {
 
 /** The catalogue is the configuration: an application exists here when it is configured. */
 export async function listApplications(deps: RegistryDeps): Promise<ApplicationView[]> {
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   const [grants, pending] = [await repo.grantCounts(), await repo.pendingAccessCounts()];
   return deps.config.applications.map((a) => appView(deps, a, grants.get(a.id) ?? 0, pending.get(a.id) ?? 0));
 }
@@ -64,7 +63,7 @@ const PENDING_SHOWN = 200;
 export async function getApplication(deps: RegistryDeps, id: string, input: z.infer<typeof holdersQuerySchema>): Promise<ApplicationDetail> {
   const application = deps.config.applications.find((a) => a.id === id);
   if (!application) throw new NotFoundError('application_not_found', `no application ${id} in the configuration`);
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   const after = decodeCursor(input.after);
   const rows = await repo.grantsOf(application.id, after?.s ?? null, input.limit + 1);
   const holders = pageOf(

@@ -4,7 +4,7 @@ import { BadRequestError } from '../shared/errors.ts';
 import { csvLine } from './csv.ts';
 import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
 import { limitParam, readQuery, text } from './query.ts';
-import { RegistryRepository, type AuditQuery } from './repository.ts';
+import type { AuditQuery } from '../model/registry.ts';
 import { parseBound } from './time.ts';
 
 export const auditFilterSchema = z.object({
@@ -70,7 +70,7 @@ function view(e: AuditEvent): AuditEventView {
 
 /** Newest first; `next` is the `before` of the following (older) page. */
 export async function listAudit(deps: RegistryDeps, input: AuditPageInput): Promise<{ items: AuditEventView[]; next: number | null }> {
-  const rows = await new RegistryRepository(deps.storage.db).listAudit(toQuery(input), input.before ?? null, input.limit + 1);
+  const rows = await deps.storage.registry.listAudit(toQuery(input), input.before ?? null, input.limit + 1);
   const items = rows.slice(0, input.limit);
   return { items: items.map(view), next: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
@@ -93,7 +93,7 @@ export async function exportAuditCsv(deps: RegistryDeps, input: AuditFilterInput
     certificateSerial: actor.certificateSerial ?? null,
     details: { filter: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) },
   });
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   return (async function* rows() {
     yield csvLine([...CSV_COLUMNS]);
     let before: number | null = null;

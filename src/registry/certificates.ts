@@ -4,7 +4,7 @@ import { BadRequestError, NotFoundError, PasserelleError } from '../shared/error
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
 import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
 import { limitParam, readQuery, text } from './query.ts';
-import { RegistryRepository, type CertificateRow, type CertificateState } from './repository.ts';
+import type { CertificateRow, CertificateState } from '../model/registry.ts';
 
 export interface CertificateView {
   serial: string;
@@ -69,7 +69,7 @@ export function parseCertificateQuery(query: unknown, strict: boolean): Certific
 export async function listCertificates(deps: RegistryDeps, input: CertificateQueryInput): Promise<Page<CertificateView>> {
   const now = deps.clock.now().getTime();
   const expiring = input.expiringWithinDays !== undefined;
-  const rows = await new RegistryRepository(deps.storage.db).listCertificates(
+  const rows = await deps.storage.registry.listCertificates(
     { kind: input.kind, state: input.status, establishmentId: input.establishment, expiringWithinDays: input.expiringWithinDays, q: input.q, now },
     decodeCursor(input.after),
     input.limit + 1,
@@ -83,7 +83,7 @@ export function normalizeSerial(serial: string): string {
 }
 
 export async function getCertificate(deps: RegistryDeps, serial: string): Promise<CertificateView> {
-  const row = await new RegistryRepository(deps.storage.db).findCertificate(normalizeSerial(serial));
+  const row = await deps.storage.registry.findCertificate(normalizeSerial(serial));
   if (!row) throw new NotFoundError('certificate_not_found', `no certificate with serial ${serial}`);
   return certificateView(row, deps.clock.now().getTime());
 }

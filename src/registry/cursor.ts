@@ -1,3 +1,4 @@
+import type { Cursor } from '../model/registry.ts';
 import { BadRequestError } from '../shared/errors.ts';
 
 /**
@@ -5,10 +6,7 @@ import { BadRequestError } from '../shared/errors.ts';
  * (base64url of `number|text`). A page asks for rows strictly after it, so inserts between
  * two pages never shift or repeat rows, and the cost does not grow with the page number.
  */
-export interface Cursor {
-  n: number;
-  s: string;
-}
+export type { Cursor };
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.n}|${cursor.s}`, 'utf8').toString('base64url');

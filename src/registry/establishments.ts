@@ -3,7 +3,7 @@ import { requireEmail, requireFiness, requireText } from '../accounts/validation
 import { BadRequestError, ConflictError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import type { Establishment } from '../storage/index.ts';
 import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
-import { RegistryRepository, type PersonRow } from './repository.ts';
+import type { PersonRow } from '../model/registry.ts';
 import { certificateView, type CertificateView } from './certificates.ts';
 import { matchesWords } from './search.ts';
 
@@ -49,7 +49,7 @@ function view(e: Establishment): EstablishmentView {
  * keeps the accent folding identical on SQLite and PostgreSQL.
  */
 export async function searchEstablishments(deps: RegistryDeps, q: string | undefined, limit = SEARCH_LIMIT): Promise<{ items: EstablishmentListItem[]; total: number }> {
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   const all = await repo.allEstablishments();
   const query = q?.trim() ?? '';
   const matching = query ? all.filter((e) => matchesWords(`${e.name} ${e.finess ?? ''}`, query)) : all;
@@ -66,7 +66,7 @@ export async function requireEstablishment(deps: RegistryDeps, id: string): Prom
 
 export async function getEstablishment(deps: RegistryDeps, id: string): Promise<EstablishmentDetail> {
   const establishment = await requireEstablishment(deps, id);
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   const { people, total } = await repo.peopleOfEstablishment(establishment.id, PEOPLE_SHOWN);
   const now = deps.clock.now().getTime();
   const certificates = (await repo.collectiveCertificates(establishment.id)).map((c) => certificateView(c, now));
@@ -118,7 +118,7 @@ export async function updateEstablishment(deps: RegistryDeps, id: string, input:
       const holder = await repos.establishments.findByFiness(next.finess);
       if (holder && holder.id !== current.id) throw new ConflictError('finess_exists', `an establishment with FINESS ${next.finess} already exists`);
     }
-    await new RegistryRepository(repos.db).updateEstablishment({ id: current.id, ...next });
+    await repos.establishments.update({ id: current.id, ...next });
     const changed = (['name', 'finess', 'referentEmail'] as const).filter((k) => current[k] !== next[k]);
     await deps.auditor.with(repos.audit).record({
       action: 'establishment.update',
@@ -152,16 +152,15 @@ export async function deleteEstablishment(deps: RegistryDeps, id: string, actor:
   const establishment = await requireEstablishment(deps, id);
   const event = { action: 'establishment.delete', actor: actor.name, ip: actor.ip ?? null, certificateSerial: actor.certificateSerial ?? null, subject: `establishment:${establishment.id}` };
   const inUse = () => new ConflictError('establishment_in_use', `establishment ${establishment.id} has people, certificates, requests or registrations: it cannot be deleted`);
-  const references = await new RegistryRepository(deps.storage.db).establishmentReferences(establishment.id);
+  const references = await deps.storage.registry.establishmentReferences(establishment.id);
   if (Object.values(references).some((k) => k > 0)) {
     await deps.auditor.record({ ...event, outcome: 'failure', reason: 'establishment_in_use', details: { references } });
     throw inUse();
   }
   return deps.storage.transaction(async (repos) => {
-    const repo = new RegistryRepository(repos.db);
     // Checked again inside the transaction: someone may have attached a person meanwhile.
-    if (Object.values(await repo.establishmentReferences(establishment.id)).some((k) => k > 0)) throw inUse();
-    if (!(await repo.deleteEstablishment(establishment.id))) throw new NotFoundError('establishment_not_found', `no establishment ${id}`);
+    if (Object.values(await repos.registry.establishmentReferences(establishment.id)).some((k) => k > 0)) throw inUse();
+    if (!(await repos.establishments.delete(establishment.id))) throw new NotFoundError('establishment_not_found', `no establishment ${id}`);
     await deps.auditor.with(repos.audit).record({ ...event, outcome: 'success', details: { name: establishment.name, finess: establishment.finess, referentEmail: establishment.referentEmail } });
     return view(establishment);
   });
@@ -169,5 +168,5 @@ export async function deleteEstablishment(deps: RegistryDeps, id: string, actor:
 
 /** Whether the console offers deletion (the same rule deleteEstablishment enforces). */
 export async function isEstablishmentInUse(deps: RegistryDeps, id: string): Promise<boolean> {
-  return Object.values(await new RegistryRepository(deps.storage.db).establishmentReferences(id)).some((k) => k > 0);
+  return Object.values(await deps.storage.registry.establishmentReferences(id)).some((k) => k > 0);
 }

@@ -3,7 +3,7 @@ import type { OutboxMessage } from '../storage/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
 import { readQuery } from './query.ts';
-import { RegistryRepository, type OutboxRow } from './repository.ts';
+import type { OutboxRow } from '../model/registry.ts';
 
 /** A queued mail as the cell sees it: never its payload, which may hold a code or a password. */
 export interface OutboxMessageView {
@@ -45,7 +45,7 @@ export async function listOutbox(
   deps: RegistryDeps,
   input: z.infer<typeof outboxQuerySchema>,
 ): Promise<{ messages: OutboxMessageView[]; counts: Record<OutboxMessage['status'], number> }> {
-  const repo = new RegistryRepository(deps.storage.db);
+  const repo = deps.storage.registry;
   const statuses: OutboxMessage['status'][] = input.status ? [input.status] : ['failed', 'pending', 'sending'];
   return { messages: (await repo.listOutbox(statuses, SHOWN)).map(view), counts: await repo.outboxCounts() };
 }

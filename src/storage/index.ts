@@ -26,6 +26,7 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { RegistryRepository } from './repositories/registry.ts';
 import { LegacyRepository } from './repositories/legacy.ts';
 
 export type * from '../model/index.ts';
@@ -63,6 +64,8 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** The console registry's read models (certificates with holders, establishments' people, grants, audit, outbox). */
+  registry: RegistryRepository;
   /** Legacy identifiers: mappings, imported accounts, failure counters, conflicts. */
   legacy: LegacyRepository;
 }
@@ -89,6 +92,7 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    registry: new RegistryRepository(db),
     legacy: new LegacyRepository(db),
   };
 }

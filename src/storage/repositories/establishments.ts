@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { Establishment } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
+/** Owns (writes): establishments. */
 export class EstablishmentRepository {
   constructor(private readonly db: Db) {}
 
@@ -25,5 +26,13 @@ export class EstablishmentRepository {
 
   async list(): Promise<Establishment[]> {
     return camelAll<Establishment>(await this.db.all('SELECT * FROM establishments ORDER BY name'));
+  }
+
+  async update(e: Pick<Establishment, 'id' | 'name' | 'finess' | 'referentEmail'>): Promise<boolean> {
+    return (await this.db.run('UPDATE establishments SET name = ?, finess = ?, referent_email = ? WHERE id = ?', [e.name, e.finess, e.referentEmail, e.id])).changes === 1;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM establishments WHERE id = ?', [id])).changes === 1;
   }
 }

@@ -1,7 +1,7 @@
-import type { Db, Param } from '../storage/db.ts';
-import { auditEventFromRow, type AuditRow } from '../storage/repositories/audit.ts';
-import type { AuditEvent, AuditOutcome, CertificateKind, Establishment, OutboxMessage, User } from '../storage/index.ts';
-import type { Cursor } from './cursor.ts';
+import type { Db, Param } from '../db.ts';
+import type { AuditEvent, CertificateKind, Establishment, OutboxMessage, User } from '../../model/index.ts';
+import type { AuditQuery, CertificateQuery, CertificateRow, Cursor, GrantRow, OutboxRow, PendingAccessRow, PersonRow } from '../../model/registry.ts';
+import { auditEventFromRow, type AuditRow } from './audit.ts';
 
 /** `%` and `_` typed by a person match themselves. */
 export function likeEscape(text: string): string {
@@ -15,73 +15,6 @@ function conditions(parts: Array<[clause: string, params: Param[]] | null | fals
 
 const n = (value: unknown): number => Number(value ?? 0);
 
-export type CertificateState = 'valid' | 'expired' | 'revoked';
-
-export interface CertificateQuery {
-  kind?: CertificateKind;
-  state?: CertificateState;
-  establishmentId?: string;
-  /** Valid certificates whose end falls within this many days; sorts by end date. */
-  expiringWithinDays?: number;
-  /** Serial prefix, holder identifier prefix or label fragment. */
-  q?: string;
-  now: number;
-}
-
-export interface CertificateRow {
-  serial: string;
-  fingerprintSha256: string;
-  kind: CertificateKind;
-  label: string;
-  subject: string;
-  notBefore: number;
-  notAfter: number;
-  status: 'valid' | 'revoked';
-  revokedAt: number | null;
-  revocationReason: string | null;
-  replacesSerial: string | null;
-  createdAt: number;
-  userId: string | null;
-  identifier: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  establishmentId: string | null;
-  establishmentName: string | null;
-}
-
-export interface PersonRow {
-  id: string;
-  identifier: string;
-  givenName: string;
-  familyName: string;
-  email: string;
-  role: User['role'];
-  status: User['status'];
-}
-
-export interface GrantRow extends PersonRow {
-  establishmentName: string | null;
-  grantedAt: number;
-}
-
-export interface PendingAccessRow extends PersonRow {
-  requestId: string;
-  requestedAt: number;
-}
-
-export interface AuditQuery {
-  /** Events about this person (subject) or by them (actor). */
-  person?: string;
-  /** An exact action, or a prefix when it ends with `*` (e.g. `certificate.*`). */
-  action?: string;
-  applicationId?: string;
-  ip?: string;
-  outcome?: AuditOutcome;
-  since?: number;
-  until?: number;
-}
-
-export type OutboxRow = Omit<OutboxMessage, 'payload' | 'lockedUntil'>;
 
 const CERTIFICATE_COLUMNS = `c.serial, c.fingerprint_sha256, c.kind, c.label, c.subject, c.not_before, c.not_after, c.status, c.revoked_at, c.revocation_reason,
   c.replaces_serial, c.created_at, c.user_id, u.identifier, u.given_name, u.family_name,
@@ -147,8 +80,9 @@ function person(r: RawPerson): PersonRow {
 }
 
 /**
- * The console's read models over the shared tables (and the one write the storage layer
- * lacks: editing an establishment). SQL runs unchanged on SQLite and PostgreSQL.
+ * Owns (writes): nothing. The console registry's read models over the shared tables
+ * (establishments, certificates, grants, access requests, audit, outbox); the writes belong
+ * to each table's repository. SQL runs unchanged on SQLite and PostgreSQL.
  */
 export class RegistryRepository {
   constructor(private readonly db: Db) {}
@@ -160,10 +94,6 @@ export class RegistryRepository {
     return rows.map((r) => ({ id: r.id, name: r.name, finess: r.finess, referentEmail: r.referent_email, createdAt: n(r.created_at) }));
   }
 
-  async updateEstablishment(e: Pick<Establishment, 'id' | 'name' | 'finess' | 'referentEmail'>): Promise<boolean> {
-    return (await this.db.run('UPDATE establishments SET name = ?, finess = ?, referent_email = ? WHERE id = ?', [e.name, e.finess, e.referentEmail, e.id])).changes === 1;
-  }
-
   /** Rows of other tables that name the establishment (an establishment in use is never deleted). */
   async establishmentReferences(id: string): Promise<Record<'people' | 'certificates' | 'certificateRequests' | 'registrations', number>> {
     const count = async (sql: string) => n((await this.db.get<{ k: number }>(sql, [id]))?.k);
@@ -173,10 +103,6 @@ export class RegistryRepository {
       certificateRequests: await count('SELECT COUNT(*) AS k FROM certificate_requests WHERE establishment_id = ?'),
       registrations: await count('SELECT COUNT(*) AS k FROM registrations WHERE establishment_id = ?'),
     };
-  }
-
-  async deleteEstablishment(id: string): Promise<boolean> {
-    return (await this.db.run('DELETE FROM establishments WHERE id = ?', [id])).changes === 1;
   }
 
   /** People and valid collective certificates per establishment, for the ids given. */
