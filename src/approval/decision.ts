@@ -56,7 +56,4 @@ export async function audited<T>(deps: ApprovalDeps, event: { action: string; ac
   }
 }
 
-/** Epoch milliseconds → ISO 8601 for API and CLI output (null stays null). */
-export function iso(ms: number | null | undefined): string | null {
-  return ms == null ? null : new Date(Number(ms)).toISOString();
-}
+export { iso } from '../shared/time.ts';

@@ -21,15 +21,16 @@ const REASON_CODES: Record<RevocationReason, X509CrlReason> = {
 
 export const REVOCATION_REASONS = Object.keys(REASON_CODES) as RevocationReason[];
 
-const BY_FOLDED_NAME = new Map(REVOCATION_REASONS.map((r) => [fold(r), r]));
+const BY_FOLDED_NAME = new Map(REVOCATION_REASONS.map((r) => [squash(r), r]));
 
-function fold(value: string): string {
+/** Case, dashes, underscores and blanks ignored. */
+function squash(value: string): string {
   return value.replace(/[-_\s]/g, '').toLowerCase();
 }
 
 /** "keyCompromise", "key-compromise", "key_compromise", "KEY_COMPROMISE" → "keyCompromise". */
 export function parseRevocationReason(value: string): RevocationReason {
-  const reason = BY_FOLDED_NAME.get(fold(value));
+  const reason = BY_FOLDED_NAME.get(squash(value));
   if (!reason) throw new BadRequestError('invalid_reason', `unknown revocation reason "${value}"; expected one of ${REVOCATION_REASONS.join(', ')}`);
   return reason;
 }

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { foldAccents } from '../shared/text.ts';
 
 const FILE = new URL('./data/common-passwords.txt', import.meta.url);
 
-/** Lower case, accents stripped: "Hôpital" and "hopital" are the same word to an attacker. */
-export function fold(value: string): string {
-  return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
+/** "Hôpital" and "hopital" are the same word to an attacker. */
+export const fold = foldAccents;
 
 let list: Set<string> | undefined;
 

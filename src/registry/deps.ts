@@ -12,7 +12,4 @@ export interface CoordinatorActor extends Actor {
   certificateSerial?: string | null;
 }
 
-/** Epoch milliseconds → ISO 8601 (null stays null). */
-export function iso(ms: number | null | undefined): string | null {
-  return ms == null ? null : new Date(Number(ms)).toISOString();
-}
+export { iso } from '../shared/time.ts';

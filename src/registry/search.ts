@@ -1,6 +1,8 @@
+import { foldAccents } from '../shared/text.ts';
+
 /** Lower case, accents and extra spaces removed: "Hôpital  Saint-Éloi" ~ "hopital saint-eloi". */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return foldAccents(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Every word of the query appears in the text, accents and case aside. */

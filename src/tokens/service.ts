@@ -7,6 +7,7 @@ import type { Random } from '../shared/random.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import type { ApiToken, Storage, User } from '../storage/index.ts';
 import { newToken, parseToken } from './format.ts';
+import { iso } from '../shared/time.ts';
 
 export interface TokenDeps {
   storage: Storage;
@@ -24,10 +25,6 @@ export interface ApiTokenView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
-}
-
-function iso(ms: number | null): string | null {
-  return ms == null ? null : new Date(Number(ms)).toISOString();
 }
 
 function view(token: ApiToken, owner: string): ApiTokenView {
