@@ -54,7 +54,8 @@ export async function queueWithdrawalDocuments(repos: Repositories, deps: Approv
   const withdrawalUrl = new URL('/retrait', config.publicUrl).toString();
   const pdf = await renderWithdrawalPdf({
     lang: holder.lang,
-    platformName: config.pki.organization,
+    // The configured platform name (branding), then the certificate issuer when it says something more.
+    platformName: config.branding.platformName === config.pki.organization ? config.pki.organization : `${config.branding.platformName} — ${config.pki.organization}`,
     holderName: holder.name,
     label: request.label,
     withdrawalUrl,

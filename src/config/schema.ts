@@ -85,13 +85,42 @@ export const FOUR_EYES_ACTIONS = [
 ] as const;
 export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 
+/** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
+const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/);
+
 export const configSchema = z
   .object({
     mode: z.enum(['development', 'production']),
     dataDir: z.string().min(1),
     publicUrl: z.url({ protocol: /^https$/ }),
     platformDomain: hostname,
-    support: z.object({ contact: z.string().min(1) }).strict(),
+    support: z
+      .object({
+        /** How texts name the support when no e-mail/phone is given ("la cellule de coordination (…)"). */
+        contact: z.string().min(1),
+        name: z.string().min(1).default('la cellule de coordination'),
+        email: z.email().nullable().default(null),
+        phone: z.string().regex(/^\+?[0-9 .()-]{6,25}$/).nullable().default(null),
+      })
+      .strict(),
+    /** What every page, mail and PDF is called and looks like (src/http/site.ts). */
+    branding: z
+      .object({
+        platformName: z.string().min(1).max(80).default('Passerelle'),
+        /** PNG or SVG file (path relative to the config file's directory or absolute), served as …/assets/logo. */
+        logo: z.string().min(1).nullable().default(null),
+        colors: z
+          .object({ primary: cssColor.nullable().default(null), primaryHover: cssColor.nullable().default(null), link: cssColor.nullable().default(null) })
+          .strict()
+          .default({ primary: null, primaryHover: null, link: null }),
+        /** Legal notice: who publishes the platform, and who hosts it. */
+        publisher: z.string().min(1).default('Groupement régional d’appui au développement de la e-santé (à compléter)'),
+        host: z.string().min(1).default('Hébergeur de données de santé certifié HDS (à compléter)'),
+        /** RGPD art. 13: data protection officer contact. */
+        dpoEmail: z.email().nullable().default(null),
+      })
+      .strict()
+      .default({ platformName: 'Passerelle', logo: null, colors: { primary: null, primaryHover: null, link: null }, publisher: 'Groupement régional d’appui au développement de la e-santé (à compléter)', host: 'Hébergeur de données de santé certifié HDS (à compléter)', dpoEmail: null }),
     listeners: z
       .object({
         public: z.object({ host: z.string().min(1), port }).strict(),

@@ -2,10 +2,23 @@ import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Block, MailContent, MailLang } from './types.ts';
 
-const FOOTER: Record<MailLang, string> = {
-  fr: 'Ce message vous est envoyé automatiquement par Passerelle, merci de ne pas y répondre.',
-  en: 'This message was sent automatically by Passerelle; please do not reply to it.',
-};
+/** The platform a mail comes from (config.branding, config.support). */
+export interface MailBrand {
+  platformName: string;
+  supportEmail?: string | null;
+  supportPhone?: string | null;
+}
+export const DEFAULT_MAIL_BRAND: MailBrand = { platformName: 'Passerelle' };
+
+function footer(lang: MailLang, brand: MailBrand): string {
+  const contact = [brand.supportEmail, brand.supportPhone].filter(Boolean).join(', ');
+  const base =
+    lang === 'fr'
+      ? `Ce message vous est envoyé automatiquement par ${brand.platformName}, merci de ne pas y répondre.`
+      : `This message was sent automatically by ${brand.platformName}; please do not reply to it.`;
+  if (!contact) return base;
+  return lang === 'fr' ? `${base} Pour toute question : ${contact}.` : `${base} For any question: ${contact}.`;
+}
 const SIGNATURE: Record<MailLang, string> = { fr: 'La cellule de coordination', en: 'The coordination team' };
 
 /** Only web links become anchors; anything else is shown as text (defence in depth). */
@@ -51,8 +64,8 @@ function blockText(block: Block, lang: MailLang): string {
   }
 }
 
-export function renderText(content: MailContent, lang: MailLang): string {
-  const parts = [content.greeting, ...content.blocks.map((block) => blockText(block, lang)), SIGNATURE[lang], `-- \n${wrap(FOOTER[lang])}`];
+export function renderText(content: MailContent, lang: MailLang, brand: MailBrand = DEFAULT_MAIL_BRAND): string {
+  const parts = [content.greeting, ...content.blocks.map((block) => blockText(block, lang)), SIGNATURE[lang], `-- \n${wrap(footer(lang, brand))}`];
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -96,7 +109,7 @@ function BlockHtml({ block, lang }: { block: Block; lang: MailLang }): Component
 }
 
 /** A complete HTML document; preact escapes every text node and attribute. */
-export function renderHtml(content: MailContent, subject: string, lang: MailLang): string {
+export function renderHtml(content: MailContent, subject: string, lang: MailLang, brand: MailBrand = DEFAULT_MAIL_BRAND): string {
   const html = renderToString(
     <html lang={lang}>
       <head>
@@ -111,7 +124,7 @@ export function renderHtml(content: MailContent, subject: string, lang: MailLang
         ))}
         <p>{SIGNATURE[lang]}</p>
         <hr style="border: none; border-top: 1px solid #ccc;" />
-        <p style="font-size: 0.85em; color: #555;">{FOOTER[lang]}</p>
+        <p style="font-size: 0.85em; color: #555;">{footer(lang, brand)}</p>
       </body>
     </html>,
   );

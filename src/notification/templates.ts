@@ -4,15 +4,17 @@
  * 'withdrawal.document' carries the (encrypted) PDF, 'withdrawal.password' its password.
  */
 import { PasserelleError } from '../shared/errors.ts';
-import { renderHtml, renderText } from './body.tsx';
+import { DEFAULT_MAIL_BRAND, renderHtml, renderText, type MailBrand } from './body.tsx';
 import { contentEn } from './content.en.ts';
 import { contentFr } from './content.fr.ts';
 import { frenchTypography } from './format.ts';
 import type { Block, MailAttachment, MailContent, MailContents, MailLang, MailTemplateName, MailTemplates, RenderedMail } from './types.ts';
 
 export type { MailAttachment, MailLang, MailTemplateName, MailTemplates, RenderedMail } from './types.ts';
+export type { MailBrand } from './body.tsx';
 
 export const WITHDRAWAL_PDF_FILENAME = 'retrait-certificat.pdf';
+/** The default subject prefix; a configured platform name replaces "Passerelle". */
 export const SUBJECT_PREFIX = '[Passerelle]';
 
 type FieldType = 'string' | 'number' | 'boolean';
@@ -80,18 +82,18 @@ function attachmentsOf(template: MailTemplateName, data: unknown): MailAttachmen
 }
 
 /** Renders one mail. Throws `mail_invalid` when the data does not fit the template. */
-export function renderMail<T extends MailTemplateName>(template: T, lang: MailLang, data: MailTemplates[T]): RenderedMail {
+export function renderMail<T extends MailTemplateName>(template: T, lang: MailLang, data: MailTemplates[T], brand: MailBrand = DEFAULT_MAIL_BRAND): RenderedMail {
   if (!isMailTemplateName(template)) throw invalid(`unknown mail template ${JSON.stringify(template)}`);
   if (lang !== 'fr' && lang !== 'en') throw invalid(`unknown mail language ${JSON.stringify(lang)}`);
   checkData(template, data);
   const raw = (CONTENTS[lang][template] as (d: MailTemplates[T]) => MailContent)(data);
   const content = lang === 'fr' ? frenchBlocks(raw) : raw;
   // Data can reach the subject (an application name): it stays on one line.
-  const subject = `${SUBJECT_PREFIX} ${content.subject}`.replace(/[\r\n\t]+/g, ' ');
+  const subject = `[${brand.platformName}] ${content.subject}`.replace(/[\r\n\t]+/g, ' ');
   return {
     subject,
-    text: renderText(content, lang),
-    html: renderHtml(content, subject, lang),
+    text: renderText(content, lang, brand),
+    html: renderHtml(content, subject, lang, brand),
     attachments: attachmentsOf(template, data),
   };
 }

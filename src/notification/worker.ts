@@ -8,7 +8,8 @@ import type { Config } from '../config/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
 import type { OutboxMessage, Storage } from '../storage/index.ts';
-import { isMailTemplateName, renderMail } from './templates.ts';
+import { isMailTemplateName, renderMail, type MailBrand } from './templates.ts';
+import { DEFAULT_MAIL_BRAND } from './body.tsx';
 import { createTransport, type MailTransport } from './transport.ts';
 import type { MailTemplates } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface MailWorkerDeps {
   leaseMs?: number;
   /** Delay before attempt `attempt + 1`, after `attempt` failed (1-based). */
   backoffMs?: (attempt: number) => number;
+  /** Platform name and support contact in subjects and footers. */
+  brand?: MailBrand;
 }
 
 export interface MailRunResult {
@@ -58,7 +61,7 @@ export class MailWorker {
   #onStop: (() => void) | null = null;
 
   constructor(deps: MailWorkerDeps) {
-    this.#deps = { leaseMs: DEFAULT_LEASE_MS, backoffMs: defaultBackoffMs, ...deps };
+    this.#deps = { leaseMs: DEFAULT_LEASE_MS, backoffMs: defaultBackoffMs, brand: DEFAULT_MAIL_BRAND, ...deps };
   }
 
   #now(): number {
@@ -82,7 +85,7 @@ export class MailWorker {
     let rendered;
     try {
       if (!isMailTemplateName(message.template)) throw new Error(`unknown template ${message.template}`);
-      rendered = renderMail(message.template, message.lang, JSON.parse(message.payload) as MailTemplates[typeof message.template]);
+      rendered = renderMail(message.template, message.lang, JSON.parse(message.payload) as MailTemplates[typeof message.template], this.#deps.brand);
     } catch (error) {
       // Bad data does not get better with time: failed at once, for a person to look at.
       const reason = `render: ${error instanceof Error ? error.message : 'unknown error'}`.slice(0, 500);
@@ -144,7 +147,8 @@ export class MailWorker {
 export function startMailWorker(runtime: { config: Config; storage: Storage; clock: Clock }): MailWorker {
   const { config } = runtime;
   const transport = createTransport({ smtpUrl: config.smtp.url, dataDir: config.dataDir });
-  const worker = new MailWorker({ storage: runtime.storage, clock: runtime.clock, transport, from: config.smtp.from, maxAttempts: config.mail.maxAttempts });
+  const brand = { platformName: config.branding.platformName, supportEmail: config.support.email, supportPhone: config.support.phone };
+  const worker = new MailWorker({ storage: runtime.storage, clock: runtime.clock, transport, from: config.smtp.from, maxAttempts: config.mail.maxAttempts, brand });
   worker.closeOnStop(() => transport.close());
   worker.start(config.mail.pollSeconds * 1000);
   logger.info('mail worker started', { transport: transport.kind, pollSeconds: config.mail.pollSeconds });

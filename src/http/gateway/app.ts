@@ -32,6 +32,8 @@ import { hasOriginFormTarget } from '../request-target.ts';
 import type { HttpDeps } from '../deps.ts';
 import { consoleUi } from '../console/ui/index.ts';
 import { requireCoordinatorCertificate } from '../console/ui/access.ts';
+import { SITE_SETTING, siteOf } from '../site.ts';
+import { brandingAssets } from '../branding-assets.ts';
 import { CONSOLE_APPLICATION_ID, consoleApplication } from '../console/application.ts';
 
 export type GatewayDeps = HttpDeps;
@@ -102,11 +104,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set(SITE_SETTING, siteOf(config));
   app.use(language);
   app.use(resolveApplication(runtime, [consoleApplication(config)]));
   // Public material on every application host, before any certificate check.
   app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
-  app.use('/.passerelle/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
+  app.use('/.passerelle/assets', brandingAssets(config), express.static(ASSETS, { index: false, maxAge: '1h' }));
   app.use(requireCertificate(runtime));
   app.use(onConsoleHost(true, requireCoordinatorCertificate(deps)));
   app.use(sessionMiddleware);

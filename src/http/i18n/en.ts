@@ -6,6 +6,7 @@ import type { peopleFr } from './people.fr.ts';
 import type { registryFr } from './registry.fr.ts';
 import type { legacyFr } from './legacy.fr.ts';
 import type { ssoFr } from './sso.fr.ts';
+import type { siteFr } from './site.fr.ts';
 import { portalEn } from './portal.en.ts';
 import { withdrawalEn } from './withdrawal.en.ts';
 import { consoleEn } from './console.en.ts';
@@ -13,10 +14,11 @@ import { peopleEn } from './people.en.ts';
 import { registryEn } from './registry.en.ts';
 import { legacyEn } from './legacy.en.ts';
 import { ssoEn } from './sso.en.ts';
+import { siteEn } from './site.en.ts';
 
 /** English messages: typed against the French dictionary, so keys cannot drift. */
 /** Keys of the base dictionary (the area files bring the rest). */
-type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr;
+type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr | keyof typeof siteFr;
 type BaseKey = Exclude<MessageKey, AreaKey>;
 
 const base = {
@@ -24,7 +26,8 @@ const base = {
   'layout.tagline': 'Secure access to health applications',
   'layout.skip': 'Skip to main content',
   'layout.languages': 'Language',
-  'layout.footer': 'Passerelle — Regional digital health platform',
+  'layout.footer': '{platform} — Regional digital health platform',
+  'layout.footerNav': 'About this service',
   'layout.titleSuffix': 'Passerelle',
 
   'login.title': 'Sign in to {application}',
@@ -189,9 +192,9 @@ const base = {
   'error.detail': 'Detail: {message}',
   'error.reference': 'Reference: {code} (HTTP {status})',
 
-  'help.title': 'Passerelle: secure access to health applications',
+  'help.title': '{platform}: secure access to health applications',
   'help.intro':
-    'Passerelle protects access to the regional health platform’s applications. Every workstation needs a certificate, and your personal password is still asked at each sign-in.',
+    '{platform} protects access to the regional health platform’s applications. Every workstation needs a certificate, and your personal password is still asked at each sign-in.',
   'help.kinds.title': 'Two kinds of certificate',
   'help.kinds.personal':
     'Personal certificate: for a computer only you use (or your own session on it). One certificate per computer; your identifier is then filled in for you.',
@@ -214,4 +217,4 @@ const base = {
   'help.tech.jwks': 'Public keys for assertion signatures (JWKS)',
 } satisfies Record<BaseKey, string>;
 
-export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...registryEn, ...legacyEn, ...ssoEn };
+export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...registryEn, ...legacyEn, ...ssoEn, ...siteEn };

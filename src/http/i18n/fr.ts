@@ -10,6 +10,7 @@ import { peopleFr } from './people.fr.ts';
 import { registryFr } from './registry.fr.ts';
 import { legacyFr } from './legacy.fr.ts';
 import { ssoFr } from './sso.fr.ts';
+import { siteFr } from './site.fr.ts';
 
 const base = {
   // Layout
@@ -17,7 +18,8 @@ const base = {
   'layout.tagline': 'Accès sécurisé aux applications de santé',
   'layout.skip': 'Aller au contenu principal',
   'layout.languages': 'Langue',
-  'layout.footer': 'Passerelle — Espace numérique régional de santé',
+  'layout.footer': '{platform} — Espace numérique régional de santé',
+  'layout.footerNav': 'Informations sur le service',
   'layout.titleSuffix': 'Passerelle',
 
   // Gateway login (journey 8)
@@ -197,9 +199,9 @@ const base = {
   'error.reference': 'Référence : {code} (HTTP {status})',
 
   // Public help page
-  'help.title': 'Passerelle : accès sécurisé aux applications de santé',
+  'help.title': '{platform} : accès sécurisé aux applications de santé',
   'help.intro':
-    'Passerelle protège l’accès aux applications de la plateforme régionale de santé. Chaque poste de travail doit disposer d’un certificat, et votre mot de passe personnel reste demandé à chaque connexion.',
+    '{platform} protège l’accès aux applications de la plateforme régionale de santé. Chaque poste de travail doit disposer d’un certificat, et votre mot de passe personnel reste demandé à chaque connexion.',
   'help.kinds.title': 'Deux types de certificat',
   'help.kinds.personal':
     'Certificat personnel : pour un ordinateur dont vous êtes le seul utilisateur (ou votre propre session). Un certificat par ordinateur ; votre identifiant est alors prérempli.',
@@ -223,7 +225,7 @@ const base = {
 } as const satisfies Record<string, string>;
 
 /** Each area keeps its messages in its own file (portal, withdrawal…); all merge here. */
-export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...registryFr, ...legacyFr, ...ssoFr } as const;
+export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...registryFr, ...legacyFr, ...ssoFr, ...siteFr } as const;
 
 /** Every dictionary has the French keys, with string values. */
 export type Messages = { readonly [K in keyof typeof fr]: string };

@@ -1,6 +1,8 @@
 import { t, type Lang } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, tRich } from './rich.tsx';
+import { currentSite } from '../site.ts';
+import { Faq, SupportBlock } from './site-info.tsx';
 
 export const CRL_PATH = '/crl/passerelle.crl';
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -39,11 +41,17 @@ function Applications({ lang, applications, port }: { lang: Lang; applications: 
 }
 
 /** Home of the public listener: what Passerelle is and how to get a certificate. */
-export function HelpPage({ lang, assetBase = '/assets', publicUrl, applications, gatewayPort }: HelpPageProps) {
+export function HelpPage(props: HelpPageProps) {
+  // Rendered as a component so that the site (platform name, support) is read at render time, in sendPage.
+  return <HelpBody {...props} />;
+}
+
+function HelpBody({ lang, assetBase = '/assets', publicUrl, applications, gatewayPort }: HelpPageProps) {
   const portal = <a href={safeUrl(publicUrl)}>{publicUrl}</a>;
+  const platform = currentSite().platformName;
   return (
-    <Layout lang={lang} assetBase={assetBase} title={t(lang, 'help.title')} page="help">
-      <p class="lead">{t(lang, 'help.intro')}</p>
+    <Layout lang={lang} assetBase={assetBase} title={t(lang, 'help.title', { platform })} page="help">
+      <p class="lead">{t(lang, 'help.intro', { platform })}</p>
       <section aria-labelledby="kinds-title">
         <h2 id="kinds-title">{t(lang, 'help.kinds.title')}</h2>
         <ul>
@@ -59,6 +67,8 @@ export function HelpPage({ lang, assetBase = '/assets', publicUrl, applications,
           ))}
         </ol>
       </section>
+      <Faq lang={lang} />
+      <SupportBlock lang={lang} />
       <section aria-labelledby="apps-title">
         <h2 id="apps-title">{t(lang, 'help.apps.title')}</h2>
         <Applications lang={lang} applications={applications} port={gatewayPort} />

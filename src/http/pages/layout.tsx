@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { LANGUAGES, t, type Lang } from '../i18n/index.ts';
+import { currentSite, publicLink } from '../site.ts';
+import { SITE_PAGES } from './site-paths.ts';
 
 export const DEFAULT_ASSET_BASE = '/.passerelle/assets';
 
@@ -39,14 +41,17 @@ function LanguageSwitcher({ lang }: { lang: Lang }) {
 
 /** Page shell: no inline script or style, so it works under `default-src 'self'`. */
 export function Layout({ lang, assetBase = DEFAULT_ASSET_BASE, title, page, errorCode, children }: LayoutProps) {
+  const site = currentSite();
+  const assets = assetBase.replace(/\/+$/, '');
   return (
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
-        <title>{`${title} · ${t(lang, 'layout.titleSuffix')}`}</title>
-        <link rel="stylesheet" href={`${assetBase.replace(/\/+$/, '')}/passerelle.css`} />
+        <title>{`${title} · ${site.platformName}`}</title>
+        <link rel="stylesheet" href={`${assets}/passerelle.css`} />
+        {site.theme && <link rel="stylesheet" href={`${assets}/branding.css`} />}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -54,7 +59,8 @@ export function Layout({ lang, assetBase = DEFAULT_ASSET_BASE, title, page, erro
         </a>
         <header class="site-header">
           <p class="brand">
-            <span class="brand-name">{t(lang, 'layout.product')}</span>
+            {site.logo && <img class="brand-logo" src={`${assets}/logo`} alt="" height={40} />}
+            <span class="brand-name">{site.platformName}</span>
             <span class="brand-tagline">{t(lang, 'layout.tagline')}</span>
           </p>
           <LanguageSwitcher lang={lang} />
@@ -64,7 +70,16 @@ export function Layout({ lang, assetBase = DEFAULT_ASSET_BASE, title, page, erro
           {children}
         </main>
         <footer class="site-footer">
-          <p>{t(lang, 'layout.footer')}</p>
+          <p>{t(lang, 'layout.footer', { platform: site.platformName })}</p>
+          <nav aria-label={t(lang, 'layout.footerNav')}>
+            <ul class="footer-links">
+              {SITE_PAGES.map(({ path, key }) => (
+                <li key={path}>
+                  <a href={publicLink(path)}>{t(lang, key)}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </footer>
       </body>
     </html>

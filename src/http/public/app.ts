@@ -9,6 +9,9 @@ import { language } from '../language.ts';
 import { sendJson, sendPage } from '../respond.ts';
 import { errorHandler } from '../errors.ts';
 import { ErrorPage } from '../pages/index.ts';
+import { SITE_SETTING, siteOf } from '../site.ts';
+import { brandingAssets } from '../branding-assets.ts';
+import { sitePageRoutes } from './site-pages.ts';
 
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -19,8 +22,9 @@ export function createPublicApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set(SITE_SETTING, siteOf(config));
   app.use(language);
-  app.use('/assets', express.static(ASSETS, { index: false, maxAge: '1h' }));
+  app.use('/assets', brandingAssets(config), express.static(ASSETS, { index: false, maxAge: '1h' }));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -42,6 +46,7 @@ export function createPublicApp(deps: HttpDeps): Express {
     res.status(200).type('application/x-pem-file').send(runtime.pki.chainPem);
   });
 
+  app.use(sitePageRoutes(deps));
   app.use(withdrawalRoutes(deps));
   app.use(portalRoutes(deps));
 

@@ -3,6 +3,7 @@ import type { FieldError } from '../../../portal/fields.ts';
 import { OTHER_ESTABLISHMENT } from '../../../portal/registration.ts';
 import type { CardReadFailure } from '../../../cps/registration.ts';
 import type { Lang, MessageKey } from '../../i18n/index.ts';
+import { RegistrationDataNotice } from '../site-info.tsx';
 import { CsrfField, ErrorSummary, PortalLayout, SelectField, TextArea, TextField, errorFor, type PortalPageProps } from './shell.tsx';
 
 export interface RegistrationPageProps extends PortalPageProps {
@@ -124,6 +125,7 @@ export function RegistrationPage(props: RegistrationPageProps) {
           )}
           <TextArea lang={lang} name="reason" label={label.reason} hint={t(lang, 'portal.register.reasonHint')} value={values.reason} required maxLength={1000} error={errorFor(errors, 'reason')} />
         </fieldset>
+        <RegistrationDataNotice lang={lang} />
         <button class="button" type="submit">
           {t(lang, 'portal.register.submit')}
         </button>
