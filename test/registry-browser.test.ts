@@ -147,11 +147,11 @@ describe.each(databaseBackends())('console registry in Chromium on $name', ({ na
       expect(download.suggestedFilename()).toMatch(/^journal-\d{4}-\d{2}-\d{2}\.csv$/);
       const file = path.join(work, download.suggestedFilename());
       await download.saveAs(file);
-      const rows = parseCsv(readFileSync(file, 'utf8').replace(/^\ufeff/, ''));
-      expect(rows[0]![2]).toBe('action');
-      expect(rows.slice(1).map((r) => r[2])).toEqual(actions);
-      const revocation = rows.find((r) => r[2] === 'certificate.revoke')!;
-      expect(revocation.slice(3, 8)).toEqual(['success', 'keyCompromise', coordinator.identifier, '127.0.0.1', stolen.serial]);
+      const rows = parseCsv(readFileSync(file, 'utf8').replace(/^\ufeff/, ''), ';');
+      expect(rows[0]![3]).toBe('action');
+      expect(rows.slice(1).map((r) => r[3])).toEqual(actions);
+      const revocation = rows.find((r) => r[3] === 'certificate.revoke')!;
+      expect(revocation.slice(4, 9)).toEqual(['success', 'keyCompromise', coordinator.identifier, '127.0.0.1', stolen.serial]);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -443,16 +443,21 @@ describe.each(databaseBackends())('console registry on $name', ({ url }) => {
       expect(response.headers['content-disposition']).toMatch(/^attachment; filename="journal-\d{4}-\d{2}-\d{2}\.csv"$/);
       expect(response.headers['cache-control']).toBe('no-store');
       expect(response.body.startsWith('\ufeff')).toBe(true);
-      const rows = parseCsv(response.body.slice(1));
-      expect(rows[0]).toEqual(['id', 'at', 'action', 'outcome', 'reason', 'actor', 'ip', 'certificate_serial', 'application_id', 'subject', 'details']);
+      // French Excel: `;` between fields (a comma-separated file opens in one column), Paris time beside UTC.
+      expect(response.body.split('\r\n')[0]).toBe('\ufeffid;at;at_utc;action;outcome;reason;actor;ip;certificate_serial;application_id;subject;details');
+      const rows = parseCsv(response.body.slice(1), ';');
+      expect(rows[0]).toEqual(['id', 'at', 'at_utc', 'action', 'outcome', 'reason', 'actor', 'ip', 'certificate_serial', 'application_id', 'subject', 'details']);
       expect(rows).toHaveLength(3);
       const [newest, oldest] = [rows[1]!, rows[2]!];
-      expect(newest.slice(2, 7)).toEqual(['test.csv', 'success', '', "'@admin", "'-1"]);
-      expect(oldest[4]).toBe('\'=HYPERLINK("http://evil.example/","clic")');
-      expect(oldest[5]).toBe("'+33612345678");
-      expect(JSON.parse(oldest[10]!)).toEqual({ note: 'virgule, "guillemets"\r\net retour' });
-      expect(oldest[9]).toBe(marker);
-      expect(Date.parse(oldest[1]!)).toBeGreaterThan(0);
+      expect(newest.slice(3, 8)).toEqual(['test.csv', 'success', '', "'@admin", "'-1"]);
+      expect(oldest[5]).toBe('\'=HYPERLINK("http://evil.example/","clic")');
+      expect(oldest[6]).toBe("'+33612345678");
+      expect(JSON.parse(oldest[11]!)).toEqual({ note: 'virgule, "guillemets"\r\net retour' });
+      expect(oldest[10]).toBe(marker);
+      const instant = Date.parse(oldest[2]!);
+      expect(instant).toBeGreaterThan(0);
+      const paris = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(instant));
+      expect(oldest[1]).toBe(paris);
       expect(response.body).toContain('"\'=HYPERLINK(""http://evil.example/"",""clic"")"');
       const [exported] = await auditOf(gw, 'audit.export');
       expect(exported).toMatchObject({ outcome: 'success', actor: alice.user.identifier, certificateSerial: alice.cert.serial, details: { filter: { person: marker } } });
@@ -461,9 +466,9 @@ describe.each(databaseBackends())('console registry on $name', ({ url }) => {
     it('a large export streams every event in order', async () => {
       const marker = `bulk.${randomUUID().slice(0, 8)}`;
       for (let i = 0; i < 1203; i += 1) await gw.runtime.auditor.record({ action: 'test.bulk', outcome: 'info', subject: marker, details: { i } });
-      const rows = parseCsv((await get(`/journal.csv?person=${marker}`)).body.slice(1));
+      const rows = parseCsv((await get(`/journal.csv?person=${marker}`)).body.slice(1), ';');
       expect(rows).toHaveLength(1204);
-      expect(rows.slice(1).map((r) => (JSON.parse(r[10]!) as { i: number }).i)).toEqual(Array.from({ length: 1203 }, (_, i) => 1202 - i));
+      expect(rows.slice(1).map((r) => (JSON.parse(r[11]!) as { i: number }).i)).toEqual(Array.from({ length: 1203 }, (_, i) => 1202 - i));
     });
   });
 
@@ -566,8 +571,8 @@ describe.each(databaseBackends())('console registry on $name', ({ url }) => {
       await cli('outbox', 'retry', id);
       expect((await gw.runtime.storage.outbox.findById(id))?.status).toBe('pending');
 
-      const csv = parseCsv(await cli('audit-export', '--person', `establishment:${e.id}`, '--action', 'establishment.*'));
-      expect(csv.slice(1).map((r) => [r[2], r[5]?.startsWith('cli:')])).toEqual([
+      const csv = parseCsv(await cli('audit-export', '--person', `establishment:${e.id}`, '--action', 'establishment.*'), ';');
+      expect(csv.slice(1).map((r) => [r[3], r[6]?.startsWith('cli:')])).toEqual([
         ['establishment.update', true],
         ['establishment.create', false],
       ]);
@@ -652,7 +657,7 @@ describe.each(databaseBackends())('console registry on $name', ({ url }) => {
       expect(older.json).toMatchObject({ events: [expect.objectContaining({ subject: marker })], next: null });
       const csv = await gw.request({ host: CONSOLE, path: `/api/v1/audit.csv?person=${marker}`, cert: alice.cert, headers: { authorization: `Bearer ${alice.token}` } });
       expect(csv.status).toBe(200);
-      expect(parseCsv(csv.body.slice(1))).toHaveLength(4);
+      expect(parseCsv(csv.body.slice(1), ';')).toHaveLength(4);
 
       const id = randomUUID();
       await gw.runtime.storage.outbox.enqueue({ id, recipient: 'api@example.org', template: 'registration.approved', lang: 'fr', payload: '{"secret":"NEVER-SHOWN"}', createdAt: gw.clock.now().getTime() });

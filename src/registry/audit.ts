@@ -75,7 +75,8 @@ export async function listAudit(deps: RegistryDeps, input: AuditPageInput): Prom
   return { items: items.map(view), next: rows.length > input.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
-export const CSV_COLUMNS = ['id', 'at', 'action', 'outcome', 'reason', 'actor', 'ip', 'certificate_serial', 'application_id', 'subject', 'details'] as const;
+/** `at` in Paris time, as the console shows it; `at_utc` keeps the instant unambiguous (ISO 8601). */
+export const CSV_COLUMNS = ['id', 'at', 'at_utc', 'action', 'outcome', 'reason', 'actor', 'ip', 'certificate_serial', 'application_id', 'subject', 'details'] as const;
 const BATCH = 500;
 
 /**
@@ -100,7 +101,7 @@ export async function exportAuditCsv(deps: RegistryDeps, input: AuditFilterInput
     for (;;) {
       const batch = await repo.listAudit(query, before, BATCH);
       if (batch.length) {
-        yield batch.map((e) => csvLine([e.id, iso(e.at), e.action, e.outcome, e.reason, e.actor, e.ip, e.certificateSerial, e.applicationId, e.subject, e.details ? JSON.stringify(e.details) : null])).join('');
+        yield batch.map((e) => csvLine([e.id, parisTime(e.at), iso(e.at), e.action, e.outcome, e.reason, e.actor, e.ip, e.certificateSerial, e.applicationId, e.subject, e.details ? JSON.stringify(e.details) : null])).join('');
       }
       if (batch.length < BATCH) return;
       before = batch[batch.length - 1]!.id;
@@ -112,4 +113,11 @@ export async function exportAuditCsv(deps: RegistryDeps, input: AuditFilterInput
 export function exportFileName(now: Date): string {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   return `journal-${day}.csv`;
+}
+
+const PARIS = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** "2026-03-01 14:05:09": Paris wall-clock time, a format spreadsheets read as a date. */
+export function parisTime(ms: number): string {
+  return PARIS.format(new Date(ms));
 }

@@ -1,11 +1,13 @@
 /**
- * CSV as RFC 4180 says (comma, CRLF, fields with a quote, comma or line break in double
- * quotes, quotes doubled), made safe for spreadsheets: a cell that starts with = + - @ (or a
+ * CSV as RFC 4180 says (CRLF, fields with a quote, separator or line break in double quotes,
+ * quotes doubled) but with `;` between fields, as French Excel expects (a comma is its decimal
+ * separator: a comma-separated file opens in one column). Made safe for spreadsheets: a cell that starts with = + - @ (or a
  * tab or carriage return) would be run as a formula by Excel or LibreOffice, so it gets a
  * leading apostrophe (OWASP "CSV injection").
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+const NEEDS_QUOTES = /[",;\r\n]/;
+export const CSV_SEPARATOR = ';';
 
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
@@ -15,5 +17,5 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 export function csvLine(cells: Array<string | number | null | undefined>): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${cells.map(csvCell).join(CSV_SEPARATOR)}\r\n`;
 }

@@ -1,5 +1,5 @@
-/** A strict RFC 4180 reader for tests: CRLF records, quoted fields with doubled quotes. */
-export function parseCsv(text: string): string[][] {
+/** A strict RFC 4180 reader for tests: CRLF records, quoted fields with doubled quotes; `;` between fields (the audit export's). */
+export function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -22,7 +22,7 @@ export function parseCsv(text: string): string[][] {
       if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`);
       quoted = true;
       i += 1;
-    } else if (c === ',') {
+    } else if (c === separator) {
       row.push(field);
       field = '';
       i += 1;

@@ -135,7 +135,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
 
   program
     .command('audit-export')
-    .description('export the audit trail as CSV (RFC 4180, spreadsheet-safe), newest first')
+    .description('export the audit trail as CSV (";" between fields for French Excel, Paris time and UTC, spreadsheet-safe), newest first')
     .option('--person <identifier>', 'events about or by this identifier')
     .option('--action <action>', 'an action, or a prefix ending with * (certificate.*)')
     .option('--app <app>', 'application id')
