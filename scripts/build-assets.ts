@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export const BUNDLES = [{ entry: 'src/browser/withdrawal.ts', out: 'src/http/assets/withdrawal.bundle.js' }] as const;
+export const BUNDLES = [
+  { entry: 'src/browser/withdrawal.ts', out: 'src/http/assets/withdrawal.bundle.js' },
+  { entry: 'src/browser/idle.ts', out: 'src/http/assets/idle.bundle.js' },
+] as const;
 
 export async function buildAssets(options: { minify?: boolean } = {}): Promise<string[]> {
   const written: string[] = [];

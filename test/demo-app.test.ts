@@ -98,6 +98,8 @@ describe('demo application', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await response.text();
     expect(html).toContain('OpenDRP démo — connecté en tant que Hélène Lefèvre (helene.lefevre)');
+    // A way out: the gateway's sign-out (issue 11, point 11).
+    expect(html).toContain('<a href="/.passerelle/logout">Se déconnecter</a>');
     expect(html).toContain('x-custom-probe');
     expect(html).toContain('valeur-test');
     expect(html).toContain('x5t#S256');

@@ -94,11 +94,18 @@ export function renderSignedInPage(claims: AssertionClaims, rawHeaders: string[]
         Cette application de démonstration vérifie l'en-tête X-Passerelle-Assertion à chaque requête, puis affiche ce
         qu'elle a reçu : voici exactement ce qu'une application intégrée derrière la passerelle voit.
       </p>
+      <p>
+        {/* The gateway's own sign-out (confirmation page, then the session is closed): what a real application links to. */}
+        <a href={DEMO_LOGOUT_PATH}>Se déconnecter</a>
+      </p>
       <ClaimsTable claims={claims} />
       <HeadersTable rawHeaders={rawHeaders} />
     </Layout>,
   );
 }
+
+/** The gateway's sign-out on every application host (src/http/gateway/login.ts). */
+export const DEMO_LOGOUT_PATH = '/.passerelle/logout';
 
 export function renderRejectedPage(reason: RejectionReason, rawHeaders: string[]): string {
   return page(

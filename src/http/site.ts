@@ -18,6 +18,8 @@ export interface Site {
   publisher: string;
   host: string;
   dpoEmail: string | null;
+  /** config.session.idleTimeoutMinutes: the portal warns a few minutes before. */
+  idleMinutes: number;
 }
 
 export const DEFAULT_SITE: Site = {
@@ -29,6 +31,7 @@ export const DEFAULT_SITE: Site = {
   publisher: 'Groupement régional d’appui au développement de la e-santé (à compléter)',
   host: 'Hébergeur de données de santé certifié HDS (à compléter)',
   dpoEmail: null,
+  idleMinutes: 45,
 };
 
 /** The express setting sendPage reads (mounted sub-apps inherit settings). */
@@ -48,6 +51,7 @@ export function siteOf(config: Config): Site {
     publisher: branding.publisher,
     host: branding.host,
     dpoEmail: branding.dpoEmail,
+    idleMinutes: config.session.idleTimeoutMinutes,
   };
 }
 

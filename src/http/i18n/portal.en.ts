@@ -123,6 +123,9 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
 
   'portal.firstLogin.title': 'First sign-in',
   'portal.returning.title': 'Choose a new password',
+  'portal.idle.title': 'Your session will expire soon',
+  'portal.idle.text': 'You have been inactive for a while: you will be signed out in {minutes} min (after {idle} minutes of inactivity), to protect health data.',
+  'portal.idle.stay': 'Stay signed in',
   'portal.returning.lead':
     'Account {identifier}: you signed in with the provisional password sent by email. Now choose your new password; your details and the terms of use you accepted stay as they were.',
   'portal.returning.submit': 'Save my new password',

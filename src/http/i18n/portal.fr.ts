@@ -128,6 +128,10 @@ export const portalFr = {
   // First login
   'portal.firstLogin.title': 'Première connexion',
   'portal.returning.title': 'Choisir un nouveau mot de passe',
+  'portal.idle.title': 'Votre session va bientôt expirer',
+  'portal.idle.text':
+    'Sans activité depuis un moment, vous serez déconnecté dans {minutes} min (au bout de {idle} minutes d’inactivité), pour protéger les données de santé.',
+  'portal.idle.stay': 'Rester connecté',
   'portal.returning.lead':
     'Compte {identifier} : vous vous êtes connecté avec le mot de passe provisoire reçu par courriel. Choisissez maintenant votre nouveau mot de passe ; vos informations et les conditions d’utilisation que vous avez acceptées restent inchangées.',
   'portal.returning.submit': 'Enregistrer mon nouveau mot de passe',

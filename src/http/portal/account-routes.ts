@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { User } from '../../storage/index.ts';
 import type { HttpDeps } from '../deps.ts';
-import { sendPage } from '../respond.ts';
+import { sendJson, sendPage } from '../respond.ts';
+import { KEEPALIVE_PATH } from '../pages/portal/shell.tsx';
 import { clientIp } from '../context.ts';
 import { AccountPage, FirstLoginPage, PortalHomePage, PortalLandingPage, PortalMessagePage, type AccountForm } from '../pages/portal/index.ts';
 import { t } from '../i18n/index.ts';
@@ -95,6 +96,8 @@ export function accountRoutes(deps: HttpDeps): Router {
     );
   }
   router.get('/compte', requireUser(), (req, res) => renderAccount(req, res, 200));
+  // The idle warning's "Rester connecté": reaching here signed in is the activity (requireUser touches the session).
+  router.get(KEEPALIVE_PATH, requireUser(), (_req, res) => sendJson(res, 200, { ok: true, idleMinutes: config.session.idleTimeoutMinutes }));
   router.post('/compte/email', requireUser(), csrf, async (req, res) => {
     const form = fields(req);
     const outcome = await requestEmailChange(runtime, res.locals.portalUser!, form.email, requestContext(req, res));

@@ -2,6 +2,8 @@ import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { t, type Lang } from '../../i18n/index.ts';
 import { tPlural } from '../../i18n/plural.ts';
 import { Layout } from '../layout.tsx';
+import { tRich } from '../rich.tsx';
+import { currentSite } from '../../site.ts';
 import type { FieldError } from '../../../portal/fields.ts';
 
 /** The public listener serves the stylesheet under /assets. */
@@ -81,7 +83,40 @@ export function PortalLayout(props: PortalPageProps & { title: string; page: str
         </div>
       )}
       {children}
+      {user && <IdleWarning lang={lang} />}
     </Layout>
+  );
+}
+
+/** Where the idle warning's "Rester connecté" goes: any signed-in request counts as activity. */
+export const KEEPALIVE_PATH = '/compte/session';
+
+/** Shown by idle.bundle.js a few minutes before the idle logout (src/browser/idle.ts). */
+function IdleWarning({ lang }: { lang: Lang }) {
+  const { idleMinutes } = currentSite();
+  const warn = Math.min(5, Math.max(1, Math.floor(idleMinutes / 3)));
+  return (
+    <>
+      <div
+        id="idle-warning"
+        class="alert idle-warning"
+        role="alertdialog"
+        aria-labelledby="idle-warning-title"
+        aria-describedby="idle-warning-text"
+        hidden
+        data-idle-minutes={String(idleMinutes)}
+        data-warn-minutes={String(warn)}
+        data-keepalive-url={KEEPALIVE_PATH}
+        data-expired-url="/connexion?expired=1"
+      >
+        <h2 id="idle-warning-title">{t(lang, 'portal.idle.title')}</h2>
+        <p id="idle-warning-text">{tRich(lang, 'portal.idle.text', { minutes: <strong data-countdown>{warn}</strong>, idle: String(idleMinutes) })}</p>
+        <button id="idle-stay" class="button" type="button">
+          {t(lang, 'portal.idle.stay')}
+        </button>
+      </div>
+      <script src={`${PORTAL_ASSETS}/idle.bundle.js`} defer></script>
+    </>
   );
 }
 
