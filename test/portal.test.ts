@@ -518,6 +518,18 @@ describe.each(matrix)('portal on $name', ({ databaseUrl, redisUrl }) => {
     });
   });
 
+  describe('home', () => {
+    it('says an access request is being reviewed instead of "no access yet, ask for it"', async () => {
+      const { browser, user } = await signedIn();
+      expect(text((await browser.get('/')).body)).toContain('Vous n’avez encore accès à aucune application');
+      await gw.runtime.storage.accessRequests.insert({ id: gw.runtime.random.uuid(), userId: user.id, applicationId: 'opendrp', createdAt: gw.clock.now().getTime() });
+      const home = text((await browser.get('/')).body);
+      expect(home).toContain('Votre demande d’accès à OpenDRP');
+      expect(home).toContain('en cours d’examen');
+      expect(home).not.toContain('Vous n’avez encore accès à aucune application');
+    });
+  });
+
   describe('my certificates', () => {
     it('request, list, and self-revocation (the gateway refuses the revoked certificate at once)', async () => {
       // TLS checks validity against real time: back to it after the other tests moved the clock on.

@@ -56,6 +56,7 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
   'portal.landing.help': 'How to get a certificate',
   'portal.home.title': 'Hello {name}',
   'portal.home.applications': 'Your applications',
+  'portal.home.pending': 'Your request for access to {application} of {date} is being reviewed by the coordination cell: you will be told by email.',
   'portal.home.noApplications': 'You do not have access to any application yet.',
   'portal.home.requestApplication': 'Request access to an application',
   'portal.home.certificateNeeded': 'Applications open from a workstation where your certificate is installed (or a shared workstation with a collective certificate).',

@@ -59,6 +59,7 @@ export const portalFr = {
   'portal.home.title': 'Bonjour {name}',
   'portal.home.applications': 'Vos applications',
   'portal.home.noApplications': 'Vous n’avez encore accès à aucune application.',
+  'portal.home.pending': 'Votre demande d’accès à {application} du {date} est en cours d’examen par la cellule de coordination : vous serez prévenu par courriel.',
   'portal.home.requestApplication': 'Demander l’accès à une application',
   'portal.home.certificateNeeded': 'Les applications s’ouvrent depuis un poste où votre certificat est installé (ou un poste partagé muni d’un certificat collectif).',
   'portal.home.manage': 'Gérer votre compte',

@@ -7,6 +7,7 @@ import { clientIp } from '../context.ts';
 import { AccountPage, FirstLoginPage, PortalHomePage, PortalLandingPage, PortalMessagePage, type AccountForm } from '../pages/portal/index.ts';
 import { t } from '../i18n/index.ts';
 import { activateAccount, isReturning } from '../../portal/activation.ts';
+import { listApplications } from '../../portal/requests.ts';
 import { changePassword, requestEmailChange, setNotifications } from '../../portal/account.ts';
 import type { FieldError } from '../../portal/fields.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
@@ -32,6 +33,8 @@ export function accountRoutes(deps: HttpDeps): Router {
     if (user.status === 'provisional') return res.redirect(303, '/premiere-connexion');
     const granted = new Set((await runtime.storage.grants.listByUser(user.id)).filter((g) => g.status === 'granted').map((g) => g.applicationId));
     const applications = config.applications.filter((a) => granted.has(a.id));
+    // Requests still with the cell (the one made at registration included): said, not "no access yet, ask for it".
+    const pending = (await listApplications(runtime, user)).flatMap((a) => (a.access.state === 'pending' ? [{ name: a.name, since: a.access.since }] : []));
     // Tiles post for a single sign-on ticket and are redirected to the application hosts (src/http/portal/sso-routes.ts).
     sendHomePage(
       res,
@@ -40,6 +43,7 @@ export function accountRoutes(deps: HttpDeps): Router {
         givenName: user.givenName,
         previousLogin: previousLogin(user),
         applications: applications.map((a) => ({ id: a.id, name: a.name })),
+        pending,
       }),
       applications.map((a) => gatewayOrigin(a.host, config.listeners.gateway.port)),
     );

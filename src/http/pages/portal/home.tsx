@@ -34,6 +34,8 @@ export interface PortalHomePageProps extends PortalPageProps {
   previousLogin: { at: number; ip: string | null } | null;
   /** Granted applications; each tile posts to `/applications/:id/ouvrir` (single sign-on ticket). */
   applications: Array<{ id: string; name: string }>;
+  /** Access requests awaiting the cell's decision. */
+  pending?: Array<{ name: string; since: number }>;
 }
 
 /** Signed in: the applications one may use (one click each), and the account sections. */
@@ -44,10 +46,19 @@ export function PortalHomePage(props: PortalHomePageProps) {
       <LastLogin lang={lang} previous={previousLogin} />
       <section aria-labelledby="tiles-title">
         <h2 id="tiles-title">{t(lang, 'portal.home.applications')}</h2>
+        {(props.pending ?? []).length > 0 && (
+          <ul class="pending-requests" data-testid="pending-access">
+            {props.pending!.map((p) => (
+              <li key={p.name}>{t(lang, 'portal.home.pending', { application: p.name, date: formatDate(lang, p.since, false) })}</li>
+            ))}
+          </ul>
+        )}
         {props.applications.length === 0 ? (
-          <p>
-            {t(lang, 'portal.home.noApplications')} <a href="/applications">{t(lang, 'portal.home.requestApplication')}</a>
-          </p>
+          (props.pending ?? []).length === 0 && (
+            <p>
+              {t(lang, 'portal.home.noApplications')} <a href="/applications">{t(lang, 'portal.home.requestApplication')}</a>
+            </p>
+          )
         ) : (
           <ul class="tiles">
             {props.applications.map((app) => (
