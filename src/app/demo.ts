@@ -4,6 +4,7 @@ import type { Config } from '../config/index.ts';
 import type { Runtime } from '../core/runtime.ts';
 import { exportPrivateKeyPem, generateKeyPair } from '../ca/index.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
+import { verifyPassword } from '../authentication/password.ts';
 import { writeBundle } from '../ca/bundle-files.ts';
 
 export interface DemoData {
@@ -26,7 +27,15 @@ export async function seedDemo(runtime: Runtime): Promise<DemoData> {
   const stateFile = path.join(dir, 'demo.json');
   if (existsSync(stateFile)) {
     const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as DemoData;
-    if (await runtime.storage.users.findByIdentifier(saved.identifier)) return saved;
+    const user = await runtime.storage.users.findByIdentifier(saved.identifier);
+    if (user) {
+      // A password changed since (first login, forgot password) is no longer printed as if it worked.
+      const changed = '(changed since the demo was created: use yours)';
+      if (!(await verifyPassword(user.passwordHash, saved.password))) saved.password = changed;
+      const coordinator = saved.coordinator && (await runtime.storage.users.findByIdentifier(saved.coordinator.identifier));
+      if (saved.coordinator && coordinator && !(await verifyPassword(coordinator.passwordHash, saved.coordinator.password))) saved.coordinator.password = changed;
+      return saved;
+    }
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { accounts, authority, random, pki, config } = runtime;
@@ -106,7 +115,10 @@ export function demoInstructions(config: Config, d: DemoData, ports: { publicPor
         ]
       : []),
     `  Portal          : https://localhost:${ports.publicPort}/   (registration, sign-in, certificates, withdrawal at /retrait)`,
-    `  Mail            : written as .eml files to ${path.join(config.dataDir, 'mail')} (set SMTP_URL to send)`,
+    config.smtp.url
+      ? `  Mail            : sent through ${new URL(config.smtp.url).host} (SMTP_URL)`
+      : `  Mail            : written as .eml files to ${path.join(config.dataDir, 'mail')} (set SMTP_URL to send)`,
+    `  Stop            : Ctrl+C.  Start afresh: stop, delete ${config.dataDir}, npm start`,
     `  All of this is in ${path.join(config.dataDir, 'demo', 'CREDENTIALS.txt')}`,
     '',
     'In a browser:',
