@@ -208,7 +208,12 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
 
       const approved = await post(s, `/inscriptions/${r.id}/approuver`, { csrf: csrfOf(detail.body) });
       expect(approved.status).toBe(303);
-      expect(approved.headers.location).toBe('/inscriptions?ok=approved');
+      // The confirmation names the identifier just created (issue 11, point 9).
+      const location = approved.headers.location as string;
+      const created = /^\/inscriptions\?ok=approved&identifier=([a-z0-9.-]+)$/.exec(location)?.[1];
+      expect(created).toBeDefined();
+      expect(await gw.runtime.storage.users.findByIdentifier(created!)).toBeDefined();
+      expect((await get(s, location)).body).toContain(`le compte ${created} est créé`);
       const after = (await gw.runtime.storage.registrations.findById(r.id))!;
       expect(after).toMatchObject({ status: 'approved', decidedBy: alice.user.identifier });
       expect(await userCount()).toBe(users + 1);

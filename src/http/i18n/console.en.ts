@@ -189,6 +189,7 @@ export const consoleEn: Record<keyof typeof consoleFr, string> = {
   'console.fourEyes.empty': 'No second approval.',
 
   'console.notice.approved': 'Decision recorded: approved.',
+  'console.notice.accountCreated': 'Registration approved: account {identifier} created, its provisional password sent by email.',
   'console.notice.rejected': 'Decision recorded: rejected. The reason was sent.',
   'console.notice.code_reissued': 'New code issued; both e-mails have gone out.',
   'console.notice.pending_approval': 'Request recorded: a second coordinator must confirm it.',

@@ -187,6 +187,7 @@ export const consoleFr = {
   'console.fourEyes.empty': 'Aucune double validation.',
 
   'console.notice.approved': 'Décision enregistrée : approuvée.',
+  'console.notice.accountCreated': 'Inscription approuvée : le compte {identifier} est créé et son mot de passe provisoire envoyé par courriel.',
   'console.notice.rejected': 'Décision enregistrée : refusée. Le motif a été envoyé.',
   'console.notice.code_reissued': 'Nouveau code émis ; les deux courriels sont partis.',
   'console.notice.pending_approval': 'Demande enregistrée : un second coordinateur doit la confirmer.',

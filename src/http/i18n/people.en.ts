@@ -32,7 +32,7 @@ export const peopleEn: Record<keyof typeof peopleFr, string> = {
 
   'people.status.all': 'All statuses',
   'people.status.invitation_sent': 'Invitation sent',
-  'people.status.invitation_expired': 'Invitation expired',
+  'people.status.invitation_expired': 'Provisional password expired',
   'people.status.provisional': 'Provisional',
   'people.status.active': 'Active',
   'people.status.locked': 'Locked',

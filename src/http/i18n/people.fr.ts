@@ -32,7 +32,7 @@ export const peopleFr = {
   // Statuses
   'people.status.all': 'Tous les statuts',
   'people.status.invitation_sent': 'Invitation envoyée',
-  'people.status.invitation_expired': 'Invitation expirée',
+  'people.status.invitation_expired': 'Mot de passe provisoire expiré',
   'people.status.provisional': 'Provisoire',
   'people.status.active': 'Actif',
   'people.status.locked': 'Verrouillé',

@@ -144,7 +144,10 @@ function queueRoutes<V extends { id: string; status: string }>(deps: HttpDeps, q
     const reason = text(body.reason);
     try {
       const outcome = await performAction(runtime, { action, targetId: idParam(req), params: { reason } }, actorOf(req, res));
-      res.redirect(303, `${queue.base}?ok=${noticeFor(outcome, done)}`);
+      // An approved registration: the confirmation names the identifier just created.
+      const created = outcome.status === 'done' ? (outcome.result as { identifier?: unknown } | null)?.identifier : undefined;
+      const extra = typeof created === 'string' ? `&identifier=${encodeURIComponent(created)}` : '';
+      res.redirect(303, `${queue.base}?ok=${noticeFor(outcome, done)}${extra}`);
     } catch (error) {
       if (!(error instanceof PasserelleError && error.expose) || error.code === 'not_found') throw error;
       await renderDetail(req, res, error.status, error.code, reason);

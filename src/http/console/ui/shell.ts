@@ -30,6 +30,7 @@ function count(value: unknown): number {
 export function noticeOf(lang: Lang, query: Request['query']): string | null {
   const ok = query.ok;
   if (ok === 'bulk') return t(lang, 'console.notice.bulk', { done: count(query.done), pending: count(query.pending), failed: count(query.failed) });
+  if (ok === 'approved' && typeof query.identifier === 'string' && /^[a-z0-9][a-z0-9.-]{0,119}$/.test(query.identifier)) return t(lang, 'console.notice.accountCreated', { identifier: query.identifier });
   return typeof ok === 'string' && (NOTICES as readonly string[]).includes(ok) ? t(lang, `console.notice.${ok}` as MessageKey) : null;
 }
 

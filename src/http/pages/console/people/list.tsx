@@ -38,17 +38,8 @@ export function PeopleListPage(props: PeopleListProps) {
             </p>
             <input id="people-q" name="q" type="search" value={q} maxLength={200} aria-describedby="people-q-hint" autocomplete="off" spellcheck={false} />
           </div>
-          <div class="field">
-            <label for="people-status">{t(lang, 'people.search.status')}</label>
-            <select id="people-status" name="status">
-              <option value="">{t(lang, 'people.status.all')}</option>
-              {PERSON_STATUSES.map((s) => (
-                <option key={s} value={s} selected={s === status}>
-                  {statusLabel(lang, s)}
-                </option>
-              ))}
-            </select>
-          </div>
+          {/* One status filter: the links below; a search keeps the one chosen. */}
+          {status && <input type="hidden" name="status" value={status} />}
           <button class="button" type="submit">
             {t(lang, 'people.search.submit')}
           </button>
