@@ -449,6 +449,21 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       expect(event).toMatchObject({ applicationId: 'opendrp', actor: alice.user.identifier, certificateSerial: alice.cert.serial });
     });
 
+    it('grant access from the person’s page (issue 11, point 9): the form offers the applications not yet open', async () => {
+      const user = await person('Gaspard', 'Accordé');
+      const page = await get(`/personnes/${user.id}`);
+      expect(page.body).toContain(`action="/personnes/${user.id}/acces"`);
+      expect(page.body).toMatch(/<select id="grant-application" name="application"[^>]*><option value="opendrp">OpenDRP<\/option>/);
+      const done = await post(`/personnes/${user.id}/acces`, { csrf: csrfOf(page.body), application: 'opendrp' });
+      expect(done.headers.location).toBe(`/personnes/${user.id}?ok=grant_added`);
+      expect(await gw.runtime.storage.grants.isGranted(user.id, 'opendrp')).toBe(true);
+      expect((await get(`/personnes/${user.id}`)).body).not.toContain('id="grant-application"');
+      const unknown = await post(`/personnes/${user.id}/acces`, { csrf: csrfOf(page.body), application: 'nope' });
+      expect(unknown.headers.location).toBe(`/personnes/${user.id}?error=application_not_found`);
+      const [event] = await gw.runtime.storage.audit.list({ action: 'grant.add', subject: user.identifier });
+      expect(event).toMatchObject({ applicationId: 'opendrp', actor: alice.user.identifier });
+    });
+
     it('a new withdrawal code for an approved request not yet withdrawn (PDF and password mails)', async () => {
       const user = await person('Carla', 'Nouveaucode');
       const requestId = `cr-${user.id}`;

@@ -185,6 +185,9 @@ export const peopleEn: Record<keyof typeof peopleFr, string> = {
   'people.notice.invited': 'Account created: the invitation has been mailed.',
   'people.notice.certificate_revoked': 'Certificate revoked: it is refused from now on and the revocation list has been published.',
   'people.notice.grant_revoked': 'Access revoked.',
+  'people.notice.grant_added': 'Access granted.',
+  'people.grant.add.label': 'Grant access to an application',
+  'people.grant.add.submit': 'Grant access',
   'people.notice.code_reissued': 'New withdrawal code sent (the PDF, then its password).',
   'people.notice.code_pending_approval': 'Request recorded: a second member of the cell must confirm it.',
 

@@ -193,6 +193,9 @@ export const peopleFr = {
   'people.notice.invited': 'Compte créé : l’invitation a été envoyée par courriel.',
   'people.notice.certificate_revoked': 'Certificat révoqué : il est refusé dès maintenant et la liste de révocation a été publiée.',
   'people.notice.grant_revoked': 'Accès retiré.',
+  'people.notice.grant_added': 'Accès ouvert.',
+  'people.grant.add.label': 'Ouvrir l’accès à une application',
+  'people.grant.add.submit': 'Donner l’accès',
   'people.notice.code_reissued': 'Nouveau code de retrait envoyé (document PDF, puis son mot de passe).',
   'people.notice.code_pending_approval': 'Demande enregistrée : une seconde personne de la cellule doit la confirmer.',
 

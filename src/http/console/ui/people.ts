@@ -127,6 +127,7 @@ export function peopleRoutes(deps: HttpDeps): Router {
         establishments: await establishments(),
         error: query(req, 'error', 60) ?? null,
         codeNeedsSecondApproval: needsSecondApproval(runtime.config, 'certificate-request.new-code'),
+        grantable: runtime.config.applications.filter((a) => !person.grants.some((g) => g.applicationId === a.id && g.status === 'granted')).map((a) => ({ id: a.id, name: a.name })),
         ...extra,
       }),
     );
@@ -225,6 +226,11 @@ export function peopleRoutes(deps: HttpDeps): Router {
       facts: [[t(lang, 'people.grants.application'), runtime.config.applications.find((a) => a.id === app)?.name ?? app]],
     });
   });
+  // Grant access from the person's page (also the CLI's `grant add` and the access-request queue).
+  router.post(
+    '/personnes/:id/acces',
+    act(async (req, res, body) => (await runtime.accounts.addGrant(param(req, 'id'), text(body.application, 100) ?? '', actorOf(req, res)), 'grant_added')),
+  );
   router.post('/personnes/:id/acces/:app/retirer', act(async (req, res) => (await revokePersonGrant(runtime, param(req, 'id'), param(req, 'app'), actorOf(req, res)), 'grant_revoked')));
 
   router.get('/personnes/:id/demandes/:request/nouveau-code', async (req, res) => {

@@ -25,6 +25,7 @@ export const PEOPLE_NOTICES = [
   'invited',
   'certificate_revoked',
   'grant_revoked',
+  'grant_added',
   'code_reissued',
   'code_pending_approval',
 ] as const;

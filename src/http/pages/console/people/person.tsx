@@ -17,6 +17,8 @@ export interface PersonPageProps extends PeoplePageBase {
   error?: string | null;
   /** Whether a new withdrawal code waits for a second coordinator (four-eyes rule). */
   codeNeedsSecondApproval: boolean;
+  /** Applications of the catalogue this person cannot use yet: the "grant access" form offers them. */
+  grantable?: Array<{ id: string; name: string }>;
 }
 
 const date = (lang: Lang, value: string | null) => (value ? formatDate(lang, Date.parse(value)) : '—');
@@ -271,6 +273,25 @@ export function PersonPage(props: PersonPageProps) {
           </tr>
         ))}
       </TableSection>
+
+      {(props.grantable ?? []).length > 0 && (
+        <form class="form people-grant" method="post" action={`${base}/acces`}>
+          <CsrfField token={props.csrfToken} />
+          <div class="field">
+            <label for="grant-application">{t(lang, 'people.grant.add.label')}</label>
+            <select id="grant-application" name="application" required>
+              {props.grantable!.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button class="button" type="submit">
+            {t(lang, 'people.grant.add.submit')}
+          </button>
+        </form>
+      )}
 
       <TableSection lang={lang} id="legacy" title="people.legacy.title" empty={person.legacyIdentifiers.length === 0} columns={['people.grants.application', 'people.legacy.username', 'people.legacy.status']}>
         {person.legacyIdentifiers.map((m) => (
