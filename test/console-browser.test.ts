@@ -95,8 +95,10 @@ describe.each(databaseBackends())('console in Chromium on $name', ({ name, url }
       expect(await page.textContent('h1')).toBe('Inscription de Hélène Lefèvre');
       expect(await accessibilityProblems(page)).toEqual([]);
       await page.getByRole('button', { name: 'Approuver l’inscription' }).click();
-      await page.waitForURL(`${origin}/inscriptions?ok=approved`);
-      expect(await page.getByRole('status').first().textContent()).toContain('Décision enregistrée');
+      // The confirmation names the account created (issue 11, point 9).
+      await page.waitForURL((url) => url.pathname === '/inscriptions' && url.searchParams.get('ok') === 'approved');
+      expect(await page.getByRole('status').first().textContent()).toContain('Inscription approuvée');
+      expect(await page.getByRole('status').first().textContent()).toContain(`le compte ${new URL(page.url()).searchParams.get('identifier')} est créé`);
       expect(await page.locator(`tr[data-id="${helene.id}"]`).count()).toBe(0);
 
       const approved = await gw.runtime.storage.registrations.findById(helene.id);

@@ -27,6 +27,7 @@ export function dashboardRoutes(deps: HttpDeps): Router {
         approvals: await listApprovals(runtime, 'pending'),
         userId: user.id,
         secondFactor: res.locals.secondFactorState ?? (await totp.state(user.id)),
+        fourEyes: runtime.config.console.fourEyes.enabled,
       }),
     );
   });

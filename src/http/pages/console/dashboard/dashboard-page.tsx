@@ -20,18 +20,22 @@ export interface DashboardPageProps extends Omit<ConsolePageProps, 'title' | 'pa
   /** The signed-in coordinator's id: their own requests are marked. */
   userId: string;
   secondFactor: SecondFactorState;
+  /** console.fourEyes.enabled: with the rule off (and nothing left waiting) the "Doubles validations" parts are not shown. */
+  fourEyes?: boolean;
 }
 
 /** What waits for the cell, each count a link to its list; second approvals to give. */
 export function DashboardPage(props: DashboardPageProps) {
   const { lang, counts } = props;
+  const showApprovals = props.fourEyes !== false || props.approvals.length > 0 || counts.pendingSecondApprovals > 0;
+  const links = showApprovals ? COUNT_LINKS : COUNT_LINKS.filter((l) => l.key !== 'pendingSecondApprovals');
   return (
     <ConsoleLayout {...props} title={t(lang, 'console.dashboard.title')} page="console-dashboard" section="dashboard">
       <p class="lead">{t(lang, 'console.dashboard.lead')}</p>
       <section aria-labelledby="counts-title">
         <h2 id="counts-title">{t(lang, 'console.dashboard.countsTitle')}</h2>
         <ul class="console-counts">
-          {COUNT_LINKS.map(({ key, href }) => (
+          {links.map(({ key, href }) => (
             <li key={key} data-count={key} data-value={counts[key]} class={counts[key] > 0 ? 'console-count console-count-due' : 'console-count'}>
               <a href={href(counts)}>
                 <span class="console-count-value">{counts[key]}</span>{' '}
@@ -41,13 +45,15 @@ export function DashboardPage(props: DashboardPageProps) {
           ))}
         </ul>
       </section>
-      <section aria-labelledby="approvals-title">
-        <h2 id="approvals-title">{t(lang, 'console.dashboard.approvalsTitle')}</h2>
-        {props.approvals.length === 0 ? <p>{t(lang, 'console.dashboard.approvalsNone')}</p> : <ApprovalsTable lang={lang} approvals={props.approvals} userId={props.userId} caption={t(lang, 'console.dashboard.approvalsTitle')} />}
-        <p>
-          <a href="/double-validation?status=all">{t(lang, 'console.dashboard.approvalsAll')}</a>
-        </p>
-      </section>
+      {showApprovals && (
+        <section aria-labelledby="approvals-title">
+          <h2 id="approvals-title">{t(lang, 'console.dashboard.approvalsTitle')}</h2>
+          {props.approvals.length === 0 ? <p>{t(lang, 'console.dashboard.approvalsNone')}</p> : <ApprovalsTable lang={lang} approvals={props.approvals} userId={props.userId} caption={t(lang, 'console.dashboard.approvalsTitle')} />}
+          <p>
+            <a href="/double-validation?status=all">{t(lang, 'console.dashboard.approvalsAll')}</a>
+          </p>
+        </section>
+      )}
       <section aria-labelledby="security-title">
         <h2 id="security-title">{t(lang, 'console.dashboard.securityTitle')}</h2>
         <p data-second-factor={props.secondFactor}>{t(lang, props.secondFactor === 'enabled' ? 'console.dashboard.securityOn' : 'console.dashboard.securityOff')}</p>
