@@ -9,7 +9,6 @@ import { Command } from 'commander';
 import { generate as totpCode } from 'otplib';
 import { registerConsoleCommands } from '../src/cli/commands/console.ts';
 import { createToken } from '../src/tokens/index.ts';
-import { TotpRepository } from '../src/console/totp-repository.ts';
 import { TotpService } from '../src/console/index.ts';
 import type { Registration, User } from '../src/storage/index.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
@@ -433,7 +432,7 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
       expect(enrol.body).toMatch(/otpauth:\/\/totp\/[^<]*secret=/);
       const secret = secretOf(enrol.body);
       expect(secret).toHaveLength(32);
-      const stored = (await new TotpRepository(gw.runtime.storage.db).find(dave.user.id))!;
+      const stored = (await gw.runtime.storage.totp.find(dave.user.id))!;
       expect(stored.status).toBe('pending');
       expect(stored.secret).not.toContain(secret);
       // A reload shows the same seed.
@@ -524,7 +523,7 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
         registerConsoleCommands(program, (fn) => fn(gw.runtime, { json: true, result: (data) => void printed.push(data) }));
         await program.parseAsync(['node', 'passerelle', 'console', 'totp-reset', frank.user.identifier]);
         expect(printed).toEqual([{ identifier: frank.user.identifier, removed: true }]);
-        expect(await new TotpRepository(gw.runtime.storage.db).find(frank.user.id)).toBeUndefined();
+        expect(await gw.runtime.storage.totp.find(frank.user.id)).toBeUndefined();
         expect((await gw.runtime.storage.audit.list({ action: 'console.totp.reset', subject: frank.user.identifier }))[0]?.actor).toMatch(/^cli:/);
         const again = await signIn(frank.cert);
         expect((await get(again, '/')).headers.location).toBe('/second-facteur/activation?next=%2F');
@@ -547,7 +546,7 @@ describe.each(databaseBackends())('coordination console on $name', ({ url }) => 
       gw.clock.advance(31_000);
       await expect(a.verify(hugo.user, await codeAt(restarted.secret), actor)).rejects.toMatchObject({ code: 'totp_secret_unreadable' });
       // The same ciphertext under another account's id does not open either (associated data).
-      const row = (await new TotpRepository(gw.runtime.storage.db).find(hugo.user.id))!;
+      const row = (await gw.runtime.storage.totp.find(hugo.user.id))!;
       const ivan = await coordinator('Ivan');
       await gw.runtime.storage.db.run("INSERT INTO console_totp (user_id, secret, status, last_step, created_at) VALUES (?, ?, 'enabled', 0, 0)", [ivan.user.id, row.secret]);
       await expect(b.verify(ivan.user, await codeAt(restarted.secret), { ...actor, userId: ivan.user.id })).rejects.toMatchObject({ code: 'totp_secret_unreadable' });

@@ -4,7 +4,8 @@ import type { Config } from '../config/index.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import { actionParams, actionSpec, isConsoleAction, type ActionParams, type ConsoleAction, type TargetKind } from './actions.ts';
 import type { ConsoleActor } from './actor.ts';
-import { ApprovalRepository, type ApprovalRecord, type ApprovalStatus } from './approvals-repository.ts';
+import type { ApprovalRecord, ApprovalStatus } from '../model/console.ts';
+import type { ConsoleApprovalRepository } from '../storage/index.ts';
 
 export type FourEyesDeps = ApprovalDeps;
 
@@ -74,7 +75,7 @@ async function auditFailure(deps: FourEyesDeps, action: string, actor: ConsoleAc
  */
 export async function performAction(deps: FourEyesDeps, input: { action: ConsoleAction; targetId: string; params?: ActionParams }, actor: ConsoleActor): Promise<ActionOutcome> {
   const spec = actionSpec(input.action);
-  const repo = new ApprovalRepository(deps.storage.db);
+  const repo = deps.storage.consoleApprovals;
   const subject = `${spec.targetKind}:${input.targetId}`;
   if (!needsSecondApproval(deps.config, input.action)) {
     const open = await repo.findOpen(spec.targetKind, input.targetId);
@@ -91,7 +92,7 @@ export async function performAction(deps: FourEyesDeps, input: { action: Console
     const id = deps.random.uuid();
     const now = deps.clock.now().getTime();
     await deps.storage.transaction(async (repos) => {
-      await new ApprovalRepository(repos.db).insert({
+      await repos.consoleApprovals.insert({
         id,
         action: input.action,
         targetKind: spec.targetKind,
@@ -121,7 +122,7 @@ export async function performAction(deps: FourEyesDeps, input: { action: Console
   }
 }
 
-async function requireApproval(repo: ApprovalRepository, id: string): Promise<ApprovalRecord> {
+async function requireApproval(repo: ConsoleApprovalRepository, id: string): Promise<ApprovalRecord> {
   const record = await repo.findById(id);
   if (!record || !isConsoleAction(record.action)) throw new NotFoundError('not_found', `no approval ${id}`);
   return record;
@@ -133,7 +134,7 @@ async function requireApproval(repo: ApprovalRepository, id: string): Promise<Ap
  * coordinator who asked.
  */
 export async function confirmApproval(deps: FourEyesDeps, id: string, actor: ConsoleActor): Promise<{ approval: ApprovalView; result: unknown }> {
-  const repo = new ApprovalRepository(deps.storage.db);
+  const repo = deps.storage.consoleApprovals;
   let record: ApprovalRecord | undefined;
   try {
     record = await requireApproval(repo, id);
@@ -164,14 +165,14 @@ export async function confirmApproval(deps: FourEyesDeps, id: string, actor: Con
 
 /** Any coordinator — the one who asked included — may withdraw a pending approval. */
 export async function cancelApproval(deps: FourEyesDeps, id: string, actor: ConsoleActor): Promise<ApprovalView> {
-  const repo = new ApprovalRepository(deps.storage.db);
+  const repo = deps.storage.consoleApprovals;
   let record: ApprovalRecord | undefined;
   try {
     record = await requireApproval(repo, id);
     if (record.status !== 'pending') throw new ConflictError('approval_not_pending', `approval ${id} is ${record.status}`);
     const subject = `${record.targetKind}:${record.targetId}`;
     await deps.storage.transaction(async (repos) => {
-      if (!(await new ApprovalRepository(repos.db).decide(id, 'cancelled', { name: actor.name, userId: actor.userId, ip: actor.ip }, deps.clock.now().getTime()))) {
+      if (!(await repos.consoleApprovals.decide(id, 'cancelled', { name: actor.name, userId: actor.userId, ip: actor.ip }, deps.clock.now().getTime()))) {
         throw new ConflictError('approval_not_pending', `approval ${id} was decided meanwhile`);
       }
       await deps.auditor.with(repos.audit).record({
@@ -192,15 +193,15 @@ export async function cancelApproval(deps: FourEyesDeps, id: string, actor: Cons
 }
 
 export async function getApproval(deps: Pick<FourEyesDeps, 'storage'>, id: string): Promise<ApprovalView> {
-  return view(await requireApproval(new ApprovalRepository(deps.storage.db), id));
+  return view(await requireApproval(deps.storage.consoleApprovals, id));
 }
 
 export async function listApprovals(deps: Pick<FourEyesDeps, 'storage'>, status?: ApprovalStatus): Promise<ApprovalView[]> {
-  return (await new ApprovalRepository(deps.storage.db).list(status)).filter((r) => isConsoleAction(r.action)).map(view);
+  return (await deps.storage.consoleApprovals.list(status)).filter((r) => isConsoleAction(r.action)).map(view);
 }
 
 /** Open approvals on these items, by item id (the queues show them). */
 export async function openApprovals(deps: Pick<FourEyesDeps, 'storage'>, targetKind: TargetKind, targetIds: string[]): Promise<Map<string, ApprovalView>> {
-  const rows = await new ApprovalRepository(deps.storage.db).openFor(targetKind, targetIds);
+  const rows = await deps.storage.consoleApprovals.openFor(targetKind, targetIds);
   return new Map(rows.map((r) => [r.targetId, view(r)]));
 }

@@ -3,10 +3,10 @@ import type { Runtime } from '../core/runtime.ts';
 import type { Actor } from '../accounts/service.ts';
 import { hashPassword, verifyPassword } from '../authentication/password.ts';
 import { ConflictError, PasserelleError } from '../shared/errors.ts';
-import type { User } from '../storage/index.ts';
+import type { TotpRepository, User } from '../storage/index.ts';
 import type { ConsoleActor } from './actor.ts';
 import { SecretBox } from './secret-box.ts';
-import { TotpRepository, type TotpRecord } from './totp-repository.ts';
+import type { TotpRecord } from '../model/console.ts';
 
 export type TotpDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor'>;
 
@@ -56,7 +56,7 @@ export class TotpService {
   }
 
   #repo(): TotpRepository {
-    return new TotpRepository(this.deps.storage.db);
+    return this.deps.storage.totp;
   }
 
   #now(): number {
@@ -145,10 +145,10 @@ export class TotpService {
     const codes = await this.#newRecoveryCodes();
     const now = this.#now();
     await this.deps.storage.transaction(async (repos) => {
-      const repo = new TotpRepository(repos.db);
+      const repo = repos.totp;
       if (!(await repo.enable(user.id, step, now))) throw new ConflictError('totp_not_pending', 'the enrolment changed meanwhile: start again');
       await repo.replaceRecoveryCodes(user.id, codes.stored, now);
-      await repo.clearFailures(user.id, now);
+      await repos.users.clearFailuresAfterSecondFactor(user.id, now);
       await this.deps.auditor.with(repos.audit).record({ action: 'console.totp.enable', outcome: 'success', actor: actor.name, ip: actor.ip, certificateSerial: actor.certificateSerial, subject: user.identifier, details: { recoveryCodes: RECOVERY_CODE_COUNT } });
     });
     return { ok: true, recoveryCodes: codes.shown };
@@ -174,7 +174,7 @@ export class TotpService {
   async verify(user: User, code: string, actor: ConsoleActor): Promise<VerifyOutcome> {
     const method = await this.#spend(user, code);
     if (!method) return this.#fail(user, actor, 'console.totp.verify', 'invalid_code');
-    await this.#repo().clearFailures(user.id, this.#now());
+    await this.deps.storage.users.clearFailuresAfterSecondFactor(user.id, this.#now());
     const left = method === 'recovery' ? await this.recoveryCodesLeft(user.id) : undefined;
     await this.#audit('console.totp.verify', 'success', actor, user, null, { method, ...(left === undefined ? {} : { recoveryCodesLeft: left }) });
     return { ok: true, method };
@@ -187,9 +187,9 @@ export class TotpService {
     const method = await this.#spend(user, code);
     if (!method) return this.#fail(user, actor, 'console.totp.disable', 'invalid_code');
     await this.deps.storage.transaction(async (repos) => {
-      const repo = new TotpRepository(repos.db);
+      const repo = repos.totp;
       await repo.remove(user.id);
-      await repo.clearFailures(user.id, this.#now());
+      await repos.users.clearFailuresAfterSecondFactor(user.id, this.#now());
       await this.deps.auditor.with(repos.audit).record({ action: 'console.totp.disable', outcome: 'success', actor: actor.name, ip: actor.ip, certificateSerial: actor.certificateSerial, subject: user.identifier, details: { method } });
     });
     return { ok: true, method };
@@ -202,9 +202,9 @@ export class TotpService {
     if (!method) return (await this.#fail(user, actor, 'console.totp.recovery-codes', 'invalid_code')) as Extract<VerifyOutcome, { ok: false }>;
     const codes = await this.#newRecoveryCodes();
     await this.deps.storage.transaction(async (repos) => {
-      const repo = new TotpRepository(repos.db);
+      const repo = repos.totp;
       await repo.replaceRecoveryCodes(user.id, codes.stored, this.#now());
-      await repo.clearFailures(user.id, this.#now());
+      await repos.users.clearFailuresAfterSecondFactor(user.id, this.#now());
       await this.deps.auditor.with(repos.audit).record({ action: 'console.totp.recovery-codes', outcome: 'success', actor: actor.name, ip: actor.ip, certificateSerial: actor.certificateSerial, subject: user.identifier, details: { method, recoveryCodes: RECOVERY_CODE_COUNT } });
     });
     return { ok: true, recoveryCodes: codes.shown };
@@ -218,7 +218,7 @@ export class TotpService {
  */
 export async function resetTotp(deps: Pick<Runtime, 'storage' | 'auditor'>, user: User, actor: Actor): Promise<boolean> {
   return deps.storage.transaction(async (repos) => {
-    const removed = await new TotpRepository(repos.db).remove(user.id);
+    const removed = await repos.totp.remove(user.id);
     await deps.auditor.with(repos.audit).record({ action: 'console.totp.reset', outcome: removed ? 'success' : 'info', reason: removed ? null : 'no_second_factor', actor: actor.name, ip: actor.ip ?? null, subject: user.identifier });
     return removed;
   });

@@ -5,7 +5,7 @@ import type { User } from '../storage/index.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { accountDenial } from '../authentication/certificate.ts';
 import type { DenialReason } from '../authentication/denials.ts';
-import { SsoTicketRepository, type SsoTicket } from './repository.ts';
+import type { SsoTicket } from '../model/sso.ts';
 
 export type SsoDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor'>;
 
@@ -57,7 +57,7 @@ export async function issueTicket(deps: SsoDeps, input: IssueInput): Promise<Iss
     if (user.status !== 'active') return refuse('account_not_active');
     if (!(await repos.grants.isGranted(user.id, application.id))) return refuse('no_access');
 
-    const tickets = new SsoTicketRepository(repos.db);
+    const tickets = repos.ssoTickets;
     await tickets.purgeExpired(now - PURGE_AFTER_MS);
     const ticket = deps.random.bytes(TICKET_BYTES).toString('base64url');
     const id = deps.random.uuid();
@@ -120,7 +120,7 @@ export async function redeemTicket(deps: SsoDeps, input: RedeemInput): Promise<R
 
     if (input.ticket === undefined || input.ticket === '') return refuse('ticket_missing');
     if (typeof input.ticket !== 'string' || !TICKET_FORMAT.test(input.ticket)) return refuse('ticket_unknown');
-    const tickets = new SsoTicketRepository(repos.db);
+    const tickets = repos.ssoTickets;
     const hash = ticketHash(input.ticket);
     const spent = await tickets.spend(hash, now);
     if (!spent) {

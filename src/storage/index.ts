@@ -26,6 +26,10 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { DashboardRepository } from './repositories/dashboard.ts';
+import { SsoTicketRepository } from './repositories/sso-tickets.ts';
+import { ConsoleApprovalRepository } from './repositories/console-approvals.ts';
+import { TotpRepository } from './repositories/totp.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { LegacyRepository } from './repositories/legacy.ts';
 
@@ -46,6 +50,11 @@ export type {
   ApiTokenRepository,
   EmailChangeRepository,
   LegacyRepository,
+  RegistryRepository,
+  TotpRepository,
+  ConsoleApprovalRepository,
+  SsoTicketRepository,
+  DashboardRepository,
 };
 
 export interface Repositories {
@@ -64,6 +73,14 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** The console dashboard's counts of what waits for the cell. */
+  dashboard: DashboardRepository;
+  /** Single sign-on tickets (portal → application). */
+  ssoTickets: SsoTicketRepository;
+  /** The four-eyes rule's second approvals. */
+  consoleApprovals: ConsoleApprovalRepository;
+  /** The console's second factor: TOTP secrets and recovery codes. */
+  totp: TotpRepository;
   /** The console registry's read models (certificates with holders, establishments' people, grants, audit, outbox). */
   registry: RegistryRepository;
   /** Legacy identifiers: mappings, imported accounts, failure counters, conflicts. */
@@ -92,6 +109,10 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    dashboard: new DashboardRepository(db),
+    ssoTickets: new SsoTicketRepository(db),
+    consoleApprovals: new ConsoleApprovalRepository(db),
+    totp: new TotpRepository(db),
     registry: new RegistryRepository(db),
     legacy: new LegacyRepository(db),
   };

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { CONSOLE_ACTIONS, cancelApproval, confirmApproval, dashboardCounts, getApproval, listApprovals, performAction, type ApprovalView, type ConsoleActor } from '../../console/index.ts';
+import { CONSOLE_ACTIONS, cancelApproval, confirmApproval, getApproval, listApprovals, performAction, type ApprovalView, type ConsoleActor } from '../../console/index.ts';
 import type { HttpDeps } from '../deps.ts';
 import { sendJson } from '../respond.ts';
 import { adminOf } from './authenticate.ts';
@@ -40,7 +40,7 @@ export function consoleApi(deps: HttpDeps): Router {
   const router = express.Router();
 
   router.get('/dashboard', async (_req, res) => {
-    const counts = await dashboardCounts(runtime.storage.db, runtime.clock.now().getTime(), runtime.config.renewal.noticeDays);
+    const counts = await runtime.storage.dashboard.counts(runtime.clock.now().getTime(), runtime.config.renewal.noticeDays);
     sendJson(res, 200, { counts, pendingApprovals: (await listApprovals(runtime, 'pending')).map(json) });
   });
 

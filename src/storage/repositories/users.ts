@@ -101,6 +101,11 @@ export class UserRepository {
     return r.changes === 1;
   }
 
+  /** A second factor passed: the failures counted against the password lockout start again. */
+  async clearFailuresAfterSecondFactor(id: string, now: number): Promise<void> {
+    await this.db.run('UPDATE users SET failed_logins = 0, updated_at = ? WHERE id = ? AND failed_logins > 0', [now, id]);
+  }
+
   /** Records a login and resets the count; false (nothing written) when the account is locked or deactivated. */
   async recordSuccess(id: string, ip: string | null, now: number): Promise<boolean> {
     const r = await this.db.run(

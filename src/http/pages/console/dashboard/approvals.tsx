@@ -1,5 +1,6 @@
 import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
-import type { ApprovalStatus, ApprovalView } from '../../../../console/index.ts';
+import type { ApprovalStatus } from '../../../../model/console.ts';
+import type { ApprovalView } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
 import { ActionError, Csrf, Item, StatusFilter, formatDate } from '../queues/parts.tsx';
 

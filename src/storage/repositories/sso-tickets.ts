@@ -1,21 +1,8 @@
-import type { Db } from '../storage/index.ts';
-import { camel } from '../storage/repositories/rows.ts';
+import type { Db } from '../db.ts';
+import type { SsoTicket } from '../../model/sso.ts';
+import { camel } from './rows.ts';
 
-/** One single sign-on ticket, as stored (the ticket itself never is: only its SHA-256). */
-export interface SsoTicket {
-  id: string;
-  ticketHash: string;
-  userId: string;
-  applicationId: string;
-  /** When the portal session that asked for the ticket verified the password. */
-  authenticatedAt: number;
-  createdAt: number;
-  expiresAt: number;
-  usedAt: number | null;
-  createdIp: string | null;
-}
-
-/** `sso_tickets` (migration 008), on a connection or a transaction. */
+/** Owns (writes): sso_tickets (migration 008). */
 export class SsoTicketRepository {
   constructor(private readonly db: Db) {}
 

@@ -1,33 +1,9 @@
-import type { Db } from '../storage/index.ts';
-import { camel, camelAll } from '../storage/repositories/rows.ts';
+import type { Db } from '../db.ts';
+import type { ApprovalRecord, ApprovalStatus, NewApproval } from '../../model/console.ts';
+import { camel, camelAll } from './rows.ts';
 
-export type ApprovalStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface ApprovalRecord {
-  id: string;
-  action: string;
-  targetKind: string;
-  targetId: string;
-  /** JSON: what the action needs besides the item (e.g. a rejection's reason). */
-  params: string;
-  /** What the item is, as the second coordinator reads it (a name, a label). */
-  summary: string;
-  status: ApprovalStatus;
-  requestedBy: string;
-  requestedByUserId: string;
-  requestedIp: string | null;
-  requestedAt: number;
-  decidedBy: string | null;
-  decidedByUserId: string | null;
-  decidedIp: string | null;
-  decidedAt: number | null;
-  error: string | null;
-}
-
-export type NewApproval = Pick<ApprovalRecord, 'id' | 'action' | 'targetKind' | 'targetId' | 'params' | 'summary' | 'requestedBy' | 'requestedByUserId' | 'requestedIp' | 'requestedAt'>;
-
-/** console_approvals (migration 004): the four-eyes rule's pending second approvals. */
-export class ApprovalRepository {
+/** Owns (writes): console_approvals (migration 004): the four-eyes rule's pending second approvals. */
+export class ConsoleApprovalRepository {
   constructor(private readonly db: Db) {}
 
   async insert(a: NewApproval): Promise<void> {

@@ -1,16 +1,5 @@
-import type { Db } from '../storage/index.ts';
-
-export interface DashboardCounts {
-  pendingRegistrations: number;
-  pendingCertificateRequests: number;
-  pendingAccessRequests: number;
-  lockedAccounts: number;
-  /** Valid certificates whose end falls within `expiringWithinDays` from now. */
-  expiringCertificates: number;
-  expiringWithinDays: number;
-  failedMails: number;
-  pendingSecondApprovals: number;
-}
+import type { Db } from '../db.ts';
+import type { DashboardCounts } from '../../model/console.ts';
 
 async function count(db: Db, sql: string, params: Array<string | number> = []): Promise<number> {
   const row = await db.get<{ n: number | string }>(sql, params);
@@ -18,11 +7,19 @@ async function count(db: Db, sql: string, params: Array<string | number> = []): 
 }
 
 /**
- * What waits for the cell. One COUNT each, every one answered from an index: registrations,
+ * Owns (writes): nothing. What waits for the cell. One COUNT each, every one answered from an index: registrations,
  * certificate and access requests by (status, created_at), users by status, certificates by
  * (status, not_after), outbox by (status, next_attempt_at), approvals by (status, requested_at).
  */
-export async function dashboardCounts(db: Db, now: number, expiringWithinDays: number): Promise<DashboardCounts> {
+export class DashboardRepository {
+  constructor(private readonly db: Db) {}
+
+  counts(now: number, expiringWithinDays: number): Promise<DashboardCounts> {
+    return dashboardCounts(this.db, now, expiringWithinDays);
+  }
+}
+
+async function dashboardCounts(db: Db, now: number, expiringWithinDays: number): Promise<DashboardCounts> {
   const [pendingRegistrations, pendingCertificateRequests, pendingAccessRequests, lockedAccounts, expiringCertificates, failedMails, pendingSecondApprovals] = await Promise.all([
     count(db, "SELECT COUNT(*) AS n FROM registrations WHERE status = 'pending'"),
     count(db, "SELECT COUNT(*) AS n FROM certificate_requests WHERE status = 'pending'"),

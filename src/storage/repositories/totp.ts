@@ -1,26 +1,8 @@
-import type { Db } from '../storage/index.ts';
-import { camel } from '../storage/repositories/rows.ts';
+import type { Db } from '../db.ts';
+import type { RecoveryCodeRecord, TotpRecord } from '../../model/console.ts';
+import { camel } from './rows.ts';
 
-export interface TotpRecord {
-  userId: string;
-  /** Sealed (SecretBox), never the seed in clear. */
-  secret: string;
-  status: 'pending' | 'enabled';
-  lastStep: number | null;
-  createdAt: number;
-  enabledAt: number | null;
-}
-
-export interface RecoveryCodeRecord {
-  id: string;
-  userId: string;
-  lookup: string;
-  codeHash: string;
-  usedAt: number | null;
-  createdAt: number;
-}
-
-/** console_totp and console_recovery_codes (migration 004). */
+/** Owns (writes): console_totp, console_recovery_codes (migration 004): the console's second factor. */
 export class TotpRepository {
   constructor(private readonly db: Db) {}
 
@@ -73,10 +55,5 @@ export class TotpRepository {
   async unusedRecoveryCodes(userId: string): Promise<number> {
     const row = await this.db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM console_recovery_codes WHERE user_id = ? AND used_at IS NULL', [userId]);
     return Number(row?.n ?? 0);
-  }
-
-  /** A second factor passed: the failures counted against the password lockout start again. */
-  async clearFailures(userId: string, now: number): Promise<void> {
-    await this.db.run('UPDATE users SET failed_logins = 0, updated_at = ? WHERE id = ? AND failed_logins > 0', [now, userId]);
   }
 }
