@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { HttpDeps } from '../../deps.ts';
-import { cancelApproval, confirmApproval, dashboardCounts, getApproval, listApprovals, type ApprovalStatus } from '../../../console/index.ts';
+import type { ApprovalStatus } from '../../../model/console.ts';
+import { cancelApproval, confirmApproval, getApproval, listApprovals } from '../../../console/index.ts';
 import { PasserelleError } from '../../../shared/errors.ts';
 import { sendPage } from '../../respond.ts';
 import { DashboardPage } from '../../pages/console/dashboard/dashboard-page.tsx';
@@ -17,7 +18,7 @@ export function dashboardRoutes(deps: HttpDeps): Router {
 
   router.get('/', async (req, res) => {
     const user = coordinatorOf(res);
-    const counts = await dashboardCounts(runtime.storage.db, runtime.clock.now().getTime(), runtime.config.renewal.noticeDays);
+    const counts = await runtime.storage.dashboard.counts(runtime.clock.now().getTime(), runtime.config.renewal.noticeDays);
     sendPage(
       res,
       200,

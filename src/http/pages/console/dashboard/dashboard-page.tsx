@@ -1,5 +1,6 @@
 import { t, type MessageKey } from '../../../i18n/index.ts';
-import type { ApprovalView, DashboardCounts, SecondFactorState } from '../../../../console/index.ts';
+import type { DashboardCounts } from '../../../../model/console.ts';
+import type { ApprovalView, SecondFactorState } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
 import { ApprovalsTable } from './approvals.tsx';
 
