@@ -176,7 +176,7 @@ export const contentEn: MailContents = {
           subject: 'Certificate replaced',
           greeting: `Hello ${d.holderName},`,
           blocks: [
-            { kind: 'p', text: `The previous certificate of the workstation "${d.label}" (serial number ${d.serial}) has been revoked: the renewed certificate replaces it. There is nothing for you to do.` },
+            { kind: 'p', text: `The previous certificate of the workstation "${d.label}" (serial number ${d.serial}) has been revoked: the renewed certificate has just been used for the first time and replaces it. Remove the old one from your browser so that it is no longer offered.` },
             { kind: 'warning', text: 'If you did not renew this certificate, please tell the coordination team at once.' },
           ],
         }

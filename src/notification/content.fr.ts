@@ -176,7 +176,7 @@ export const contentFr: MailContents = {
           subject: 'Certificat remplacé',
           greeting: `Bonjour ${d.holderName},`,
           blocks: [
-            { kind: 'p', text: `L'ancien certificat du poste « ${d.label} » (numéro de série ${d.serial}) a été révoqué : il est remplacé par le certificat renouvelé. Vous n'avez rien à faire.` },
+            { kind: 'p', text: `L'ancien certificat du poste « ${d.label} » (numéro de série ${d.serial}) a été révoqué : le certificat renouvelé vient d'être utilisé pour la première fois et le remplace. Supprimez l'ancien de votre navigateur pour qu'il ne vous soit plus proposé.` },
             { kind: 'warning', text: "Si vous n'avez pas renouvelé ce certificat, prévenez sans attendre la cellule de coordination." },
           ],
         }
