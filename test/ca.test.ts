@@ -24,7 +24,7 @@ import {
   type IssuedCertificate,
   type Pki,
   type PkiOptions,
-} from '../src/ca/index.ts';
+} from '../src/pki/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 
 const DAY = 86_400_000;

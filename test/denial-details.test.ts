@@ -3,7 +3,7 @@
  * off the certificate presented — even one refused at the handshake — with dates in the reader's words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportPrivateKeyPem, generateKeyPair, issueClientCertificate, withClock } from '../src/ca/index.ts';
+import { exportPrivateKeyPem, generateKeyPair, issueClientCertificate, withClock } from '../src/pki/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { errorCode, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 

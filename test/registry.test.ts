@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createToken } from '../src/tokens/index.ts';
-import { X509Crl } from '../src/ca/x509.ts';
+import { X509Crl } from '../src/pki/x509.ts';
 import type { Establishment, User } from '../src/storage/index.ts';
 import { csvCell, parisMidnight } from '../src/registry/index.ts';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';

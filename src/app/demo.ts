@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import type { Runtime } from '../core/runtime.ts';
-import { exportPrivateKeyPem, generateKeyPair } from '../ca/index.ts';
+import { exportPrivateKeyPem, generateKeyPair } from '../pki/index.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { writeBundle } from '../ca/bundle-files.ts';

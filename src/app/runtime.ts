@@ -12,7 +12,7 @@ import { openStorage, type Storage } from '../storage/index.ts';
 import { Auditor } from '../audit/auditor.ts';
 import { AccountService } from '../accounts/service.ts';
 import { CertificateAuthority } from '../ca/authority.ts';
-import { initPki, loadPki, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from '../ca/index.ts';
+import { initPki, loadPki, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from '../pki/index.ts';
 import type { Runtime } from '../core/runtime.ts';
 
 export type { Runtime };

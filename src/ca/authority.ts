@@ -5,7 +5,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.
 import type { CertificateRecord, Establishment, Repositories, Storage, User } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { Actor } from '../model/actor.ts';
-import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from './index.ts';
+import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from '../pki/index.ts';
 import { certificateRecord, collectiveProfile, personalProfile } from './records.ts';
 
 export interface AuthorityDeps {

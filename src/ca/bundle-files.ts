@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CertificateRecord } from '../storage/index.ts';
-import type { Pki } from './index.ts';
-import { buildPkcs12 } from './index.ts';
+import type { Pki } from '../pki/index.ts';
+import { buildPkcs12 } from '../pki/index.ts';
 
 export interface BundleFiles {
   dir: string;

@@ -1,4 +1,4 @@
-import type { ClientProfile, IssuedCertificate } from './index.ts';
+import type { ClientProfile, IssuedCertificate } from '../pki/index.ts';
 import type { CertificateKind, CertificateRecord, Establishment, User } from '../storage/index.ts';
 
 /** The subject of a personal certificate comes from the account, whatever the CSR said. */

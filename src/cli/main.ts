@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { openRuntime, pkiOptions, serverHosts, type Runtime } from '../app/runtime.ts';
-import { initPki } from '../ca/index.ts';
-import { generateKeyPair, exportPrivateKeyPem, type KeyAlgorithm } from '../ca/index.ts';
+import { initPki } from '../pki/index.ts';
+import { generateKeyPair, exportPrivateKeyPem, type KeyAlgorithm } from '../pki/index.ts';
 import { READABLE_ALPHABET, cryptoRandom } from '../shared/random.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { systemClock } from '../shared/clock.ts';

@@ -5,7 +5,7 @@ import type { Storage } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { CertificateAuthority } from '../ca/authority.ts';
-import type { Pki } from '../ca/index.ts';
+import type { Pki } from '../pki/index.ts';
 
 /**
  * What every feature is given: configuration, clock, randomness, storage and the core services.

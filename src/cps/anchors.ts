@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nameToString, x509 } from '../ca/index.ts';
+import { nameToString, x509 } from '../pki/index.ts';
 import { PasserelleError } from '../shared/errors.ts';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;

@@ -1,4 +1,4 @@
-import { fingerprintSha256, nameToString, x509 } from '../ca/index.ts';
+import { fingerprintSha256, nameToString, x509 } from '../pki/index.ts';
 import { nationalIdFrom, type NationalId } from './national-id.ts';
 
 const OID_SERIAL_NUMBER = '2.5.4.5';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import path from 'node:path';
-import { nameToString, normalizeSerial, x509 } from '../ca/index.ts';
+import { nameToString, normalizeSerial, x509 } from '../pki/index.ts';
 import { PasserelleError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import type { Anchor } from './anchors.ts';

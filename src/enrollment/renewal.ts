@@ -1,6 +1,6 @@
 import type { Runtime } from '../core/runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
-import { issueClientCertificate } from '../ca/index.ts';
+import { issueClientCertificate } from '../pki/index.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import { repositories, type CertificateRecord, type Repositories, type User } from '../storage/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { publicKeyFromCsr } from '../ca/index.ts';
+import { publicKeyFromCsr } from '../pki/index.ts';
 import { BadRequestError, PasserelleError } from '../shared/errors.ts';
 
 export interface ReadCsr {

@@ -1,5 +1,5 @@
 import type { Runtime } from '../core/runtime.ts';
-import { issueClientCertificate, type ClientProfile, type IssuedCertificate } from '../ca/index.ts';
+import { issueClientCertificate, type ClientProfile, type IssuedCertificate } from '../pki/index.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { ConflictError, ForbiddenError, PasserelleError } from '../shared/errors.ts';
 import type { AuditEventInput, Repositories } from '../storage/index.ts';

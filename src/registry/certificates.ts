@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RevocationReason } from '../ca/index.ts';
+import type { RevocationReason } from '../pki/index.ts';
 import { BadRequestError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
 import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';

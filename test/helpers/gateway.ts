@@ -14,7 +14,7 @@ import { createSessionBackend, type SessionBackend } from '../../src/session/ind
 import { loadOrCreateSigningKey, type SigningKey } from '../../src/identity/index.ts';
 import { startListeners, type Listeners } from '../../src/http/server.ts';
 import { startDemoApp, type DemoApp } from '../../src/demo/app.ts';
-import { exportPrivateKeyPem, generateKeyPair } from '../../src/ca/index.ts';
+import { exportPrivateKeyPem, generateKeyPair } from '../../src/pki/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { logger } from '../../src/shared/logger.ts';
 import type { Establishment, User } from '../../src/storage/index.ts';

@@ -3,8 +3,8 @@
  * issuer "AC IGC-SANTE ELEMENTAIRE PERSONNES", and CPS card certificates whose subject carries
  * the national identifier (`serialNumber=810101010101, CN=810101010101/Hélène Lefèvre`).
  */
-import { crypto } from '../../src/ca/crypto.ts';
-import { exportPrivateKeyPem, fingerprintSha256, x509 } from '../../src/ca/index.ts';
+import { crypto } from '../../src/pki/crypto.ts';
+import { exportPrivateKeyPem, fingerprintSha256, x509 } from '../../src/pki/index.ts';
 import type { ClientCertificate } from './gateway.ts';
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256', modulusLength: 2048 } as const;

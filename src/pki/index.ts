@@ -1,4 +1,4 @@
-/** Pure certificate authority: key generation, issuance, CRLs, PKCS#12 and the PKI files. No database, no HTTP. */
+/** Pure X.509: key generation, issuance, CSR, CRLs, PKCS#12 and the PKI files. No storage, no mail, no HTTP. */
 export type {
   ClientProfile,
   CrlEntry,
