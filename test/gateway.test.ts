@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import WebSocket from 'ws';
-import { initPki, issueClientCertificate, generateKeyPair, exportPrivateKeyPem, withClock } from '../src/ca/index.ts';
+import { initPki, issueClientCertificate, generateKeyPair, exportPrivateKeyPem, withClock } from '../src/pki/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
