@@ -14,7 +14,6 @@ import { verifyPassword } from '../src/authentication/password.ts';
 import { createToken } from '../src/tokens/index.ts';
 import { listApprovals } from '../src/console/index.ts';
 import { fold, foldSql } from '../src/people/fold.ts';
-import { PeopleRepository } from '../src/people/repository.ts';
 import { PERSON_STATUSES, invitePerson, searchPeople, sendInvitationReminders, type PeoplePage, type PersonStatus } from '../src/people/index.ts';
 import type { Establishment, OutboxMessage, User } from '../src/storage/index.ts';
 import { PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
@@ -536,7 +535,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       const user = (await gw.runtime.storage.users.findByIdentifier('yann.invite'))!;
       expect(created.headers.location).toBe(`/personnes/${user.id}?ok=invited`);
       expect(user).toMatchObject({ status: 'provisional', establishmentId: dijon.id, provisionalExpiresAt: start + 14 * DAY });
-      const row = (await new PeopleRepository(gw.runtime.storage.db).findById(user.id))!;
+      const row = (await gw.runtime.storage.people.findById(user.id))!;
       expect([Number(row.invitedAt), Number(row.invitationReminders)]).toEqual([start, 0]);
       const [invitation] = await mailsTo(user.email, 'invitation');
       const first = JSON.parse(invitation!.payload) as { provisionalPassword: string; expiresAt: number };
@@ -595,7 +594,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
         // Resent: a new password, 14 new days, reminders from zero. (Two weeks later: a new console session.)
         const resent = await confirmAndPost(`/personnes/${user.id}/renvoyer`, {}, await consoleSignIn(alice.cert));
         expect(resent.headers.location).toBe(`/personnes/${user.id}?ok=invitation_resent`);
-        const again = (await new PeopleRepository(gw.runtime.storage.db).findById(user.id))!;
+        const again = (await gw.runtime.storage.people.findById(user.id))!;
         expect([Number(again.invitedAt), Number(again.invitationReminders), Number(again.provisionalExpiresAt)]).toEqual([start + 14 * DAY, 0, start + 28 * DAY]);
         expect(identifiers(await search('yann invite', 'invitation_sent'))).toEqual([user.identifier]);
         at(17);
@@ -613,7 +612,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       try {
         gw.clock.set(new Date(start + 8 * DAY));
         expect(await sendInvitationReminders(gw.runtime)).toBeGreaterThanOrEqual(1);
-        const row = (await new PeopleRepository(gw.runtime.storage.db).findById(created.value.id))!;
+        const row = (await gw.runtime.storage.people.findById(created.value.id))!;
         expect(Number(row.invitationReminders)).toBe(2);
         expect(await mailsTo('rattrapage@example.org', 'invitation')).toHaveLength(2);
         // Activated before day 12: no more reminders.

@@ -16,7 +16,7 @@ import { READABLE_ALPHABET } from '../shared/random.ts';
 import { REVOCATION_REASONS, type OfferedReason } from '../registry/certificates.ts';
 import { readIdentity, type IdentityForm } from './forms.ts';
 import { requirePerson } from './person.ts';
-import { PeopleRepository, type PersonRow, type UpdatableIdentity } from './repository.ts';
+import type { PersonRow, UpdatableIdentity } from '../model/people.ts';
 import { DAY_MS, type PeopleActor, type PeopleDeps } from './deps.ts';
 
 export const PROVISIONAL_PASSWORD_LENGTH = 14;
@@ -67,7 +67,7 @@ function invitationPending(person: PersonRow): boolean {
 
 /** Establishments a person may be attached to. */
 export async function establishmentIds(deps: Pick<PeopleDeps, 'storage'>): Promise<string[]> {
-  return (await new PeopleRepository(deps.storage.db).establishmentNames()).map((e) => e.id);
+  return (await deps.storage.people.establishmentNames()).map((e) => e.id);
 }
 
 /**
@@ -86,7 +86,7 @@ export async function updateIdentity(deps: PeopleDeps, id: string, form: Identit
   const changed = Object.keys(changes);
   if (changed.length === 0) return { ok: true, value: { changed } };
   await deps.storage.transaction(async (repos) => {
-    if (!(await new PeopleRepository(repos.db).updateIdentity(person.id, next, deps.clock.now().getTime()))) throw new NotFoundError('user_not_found', `no person ${id}`);
+    if (!(await repos.users.updateIdentity(person.id, next, deps.clock.now().getTime()))) throw new NotFoundError('user_not_found', `no person ${id}`);
     await auditOf(deps, repos, actor)({ action: 'person.update', subject: person.identifier, details: { changes } });
   });
   return { ok: true, value: { changed } };
@@ -164,7 +164,7 @@ export function resendActivation(deps: PeopleDeps, id: string, actor: PeopleActo
       const now = deps.clock.now().getTime();
       const expiresAt = now + (invitation ? INVITATION_DAYS : deps.config.accounts.provisionalPasswordDays) * DAY_MS;
       await repos.users.setPassword(person.id, hash, now, expiresAt);
-      if (invitation) await new PeopleRepository(repos.db).markInvited(person.id, now);
+      if (invitation) await repos.users.markInvited(person.id, now);
       await queueActivationMail(repos, deps, person, password, expiresAt, invitation ? { reminder: 0 } : null);
       await auditOf(deps, repos, actor)({ action: 'person.activation.resend', subject: person.identifier, details: { invitation, expiresAt: new Date(expiresAt).toISOString() } });
       return { identifier: person.identifier, invitation, expiresAt };

@@ -5,7 +5,7 @@
 import { FormCheck, type Outcome } from '../portal/fields.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import type { Role } from '../storage/index.ts';
-import type { UpdatableIdentity } from './repository.ts';
+import type { UpdatableIdentity } from '../model/people.ts';
 
 export interface IdentityForm {
   givenName?: unknown;

@@ -12,7 +12,6 @@ import { ConflictError } from '../shared/errors.ts';
 import { logger } from '../shared/logger.ts';
 import { readInvitation, type InvitationForm } from './forms.ts';
 import { INVITATION_DAYS, auditOf, establishmentIds, provisionalPassword, queueActivationMail } from './actions.ts';
-import { PeopleRepository } from './repository.ts';
 import { DAY_MS, type PeopleActor, type PeopleDeps } from './deps.ts';
 
 /** Days after the invitation when a reminder goes out (while it is still waiting). */
@@ -35,7 +34,7 @@ export function invitePerson(deps: PeopleDeps, form: InvitationForm, actor: Peop
     const read = readInvitation(form, await establishmentIds(deps));
     if (!read.ok) return read;
     const invitation = read.value;
-    const existing = await new PeopleRepository(deps.storage.db).findByEmail(invitation.email);
+    const existing = await deps.storage.people.findByEmail(invitation.email);
     if (existing) throw new ConflictError('email_in_use', `${existing.identifier} already uses ${invitation.email}`);
     // Validation and the argon2 hash happen before the transaction, which stays short.
     const prepared = await deps.accounts.prepareUser({ ...invitation, password: null });
@@ -44,8 +43,7 @@ export function invitePerson(deps: PeopleDeps, form: InvitationForm, actor: Peop
         const user = await deps.accounts.createUserIn(repos, prepared, actor);
         const now = deps.clock.now().getTime();
         const expiresAt = now + INVITATION_DAYS * DAY_MS;
-        const people = new PeopleRepository(repos.db);
-        await people.markInvited(user.id, now, expiresAt);
+        await repos.users.markInvited(user.id, now, expiresAt);
         await queueActivationMail(repos, deps, user, prepared.provisionalPassword!, expiresAt, { reminder: 0 });
         await auditOf(deps, repos, actor)({
           action: 'person.invite',
@@ -75,7 +73,7 @@ export async function sendInvitationReminders(runtime: PeopleDeps): Promise<numb
   const { storage, clock, auditor } = runtime;
   const now = clock.now().getTime();
   let sent = 0;
-  for (const person of await new PeopleRepository(storage.db).pendingInvitations(now, REMINDER_DAYS.length)) {
+  for (const person of await storage.people.pendingInvitations(now, REMINDER_DAYS.length)) {
     const invitedAt = Number(person.invitedAt);
     const already = Number(person.invitationReminders);
     const due = remindersDue(now - invitedAt);
@@ -83,7 +81,7 @@ export async function sendInvitationReminders(runtime: PeopleDeps): Promise<numb
     try {
       const { password, hash } = await provisionalPassword(runtime);
       const queued = await storage.transaction(async (repos) => {
-        if (!(await new PeopleRepository(repos.db).claimReminder(person.id, invitedAt, already, due, now))) return false;
+        if (!(await repos.users.claimInvitationReminder(person.id, invitedAt, already, due, now))) return false;
         // Same expiry: a reminder does not extend the invitation.
         const expiresAt = Number(person.provisionalExpiresAt);
         await repos.users.setPassword(person.id, hash, now, expiresAt);

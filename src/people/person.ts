@@ -1,7 +1,7 @@
 import { getCertificateRequest, type CertificateRequestView } from '../approval/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { AuditEvent, User } from '../storage/index.ts';
-import { PeopleRepository, type PersonRow } from './repository.ts';
+import type { PersonRow } from '../model/people.ts';
 import { personStatus, type PersonStatus } from './status.ts';
 import { iso, type PeopleDeps } from './deps.ts';
 
@@ -93,7 +93,7 @@ function eventView(e: AuditEvent): EventView {
 
 /** The account by id or identifier (what an operator types), with migration 005's columns. */
 export async function requirePerson(deps: Pick<PeopleDeps, 'storage'>, idOrIdentifier: string): Promise<PersonRow> {
-  const repository = new PeopleRepository(deps.storage.db);
+  const repository = deps.storage.people;
   const key = idOrIdentifier.trim().slice(0, 200);
   const found = (await repository.findById(key)) ?? (await deps.storage.users.findByIdentifier(key).then((u) => (u ? repository.findById(u.id) : undefined)));
   if (!found) throw new NotFoundError('user_not_found', `no person ${key}`);
@@ -104,7 +104,7 @@ export async function requirePerson(deps: Pick<PeopleDeps, 'storage'>, idOrIdent
 export async function getPerson(deps: PeopleDeps, idOrIdentifier: string): Promise<PersonView> {
   const { storage, config, clock } = deps;
   const person = await requirePerson(deps, idOrIdentifier);
-  const repository = new PeopleRepository(storage.db);
+  const repository = storage.people;
   const now = clock.now().getTime();
   const appName = (id: string) => config.applications.find((a) => a.id === id)?.name ?? id;
 

@@ -14,7 +14,7 @@
 import { BadRequestError } from '../shared/errors.ts';
 import type { Storage } from '../storage/index.ts';
 import { fold, foldQuery } from './fold.ts';
-import { PeopleRepository, type ListFilter, type PersonListRow, type SortKey, type TextMatch } from './repository.ts';
+import type { ListFilter, PersonListRow, SortKey, TextMatch } from '../model/people.ts';
 import { isPersonStatus, personStatus, type PersonStatus } from './status.ts';
 import { iso } from './deps.ts';
 
@@ -122,7 +122,7 @@ export async function searchPeople(deps: { storage: Storage; clock: { now(): Dat
   if (query.after && query.before) throw new BadRequestError('invalid_cursor', 'give after or before, not both');
   const after = query.after ? decodeCursor(query.after) : null;
   const before = query.before ? decodeCursor(query.before) : null;
-  const repository = new PeopleRepository(deps.storage.db);
+  const repository = deps.storage.people;
   const q = query.q?.trim() ? query.q : undefined;
   const filter: ListFilter = {
     status: parseStatus(query.status),

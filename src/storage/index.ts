@@ -26,6 +26,7 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { PeopleRepository } from './repositories/people.ts';
 import { DashboardRepository } from './repositories/dashboard.ts';
 import { SsoTicketRepository } from './repositories/sso-tickets.ts';
 import { ConsoleApprovalRepository } from './repositories/console-approvals.ts';
@@ -55,6 +56,7 @@ export type {
   ConsoleApprovalRepository,
   SsoTicketRepository,
   DashboardRepository,
+  PeopleRepository,
 };
 
 export interface Repositories {
@@ -73,6 +75,8 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** The console's people list and person page (reads). */
+  people: PeopleRepository;
   /** The console dashboard's counts of what waits for the cell. */
   dashboard: DashboardRepository;
   /** Single sign-on tickets (portal → application). */
@@ -109,6 +113,7 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    people: new PeopleRepository(db),
     dashboard: new DashboardRepository(db),
     ssoTickets: new SsoTicketRepository(db),
     consoleApprovals: new ConsoleApprovalRepository(db),

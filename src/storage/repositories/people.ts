@@ -1,60 +1,22 @@
-import type { AuditEvent, Db, Param, User } from '../storage/index.ts';
-import { camel, camelAll } from '../storage/repositories/rows.ts';
-import { statusCondition, type PersonStatus } from './status.ts';
+import type { Db, Param } from '../db.ts';
+import type { AuditEvent } from '../../model/index.ts';
+import type { ListFilter, PersonListRow, PersonRow, PersonStatus, SortKey } from '../../model/people.ts';
+import { camel, camelAll } from './rows.ts';
 
-/** An account with the columns migration 005 added. */
-export type PersonRow = User & { invitedAt: number | null; invitationReminders: number };
-
-/** One line of the list: what the table shows, plus the sort key for the cursor. */
-export interface PersonListRow {
-  id: string;
-  identifier: string;
-  givenName: string;
-  familyName: string;
-  email: string;
-  rpps: string | null;
-  profession: string | null;
-  role: User['role'];
-  status: User['status'];
-  provisionalExpiresAt: number | null;
-  invitedAt: number | null;
-  termsAcceptedAt: number | null;
-  lastLoginAt: number | null;
-  establishmentId: string | null;
-  establishmentName: string | null;
-  searchName: string;
-}
-
-/** Position in the (search_name, id) order. */
-export interface SortKey {
-  name: string;
-  id: string;
-}
-
-/** Prefix ranges on the search keys (already folded / lower-cased by the caller). */
-export interface TextMatch {
-  /** Folded query: prefix of "family given" or "given family". */
-  name: string;
-  /** Lower-cased query: prefix of the identifier or the e-mail address. */
-  literal: string;
-  /** Digits: prefix of the RPPS/ADELI number; null when the query is not a number. */
-  digits: string | null;
-  /** Establishments whose name matched (decided by the caller). */
-  establishmentIds: string[];
-}
-
-export interface ListFilter {
-  text: TextMatch | null;
-  status: PersonStatus | null;
-  now: number;
-}
-
-export interface UpdatableIdentity {
-  givenName: string;
-  familyName: string;
-  profession: string | null;
-  rpps: string | null;
-  establishmentId: string | null;
+/** people/status.ts's personStatus() as SQL over `users` (alias `u`), for the filters: keep the two in step. */
+function statusCondition(status: PersonStatus, now: number): { sql: string; params: Param[] } {
+  const pending = '(u.provisional_expires_at IS NULL OR u.provisional_expires_at > ?)';
+  const invited = '(u.invited_at IS NOT NULL AND u.terms_accepted_at IS NULL)';
+  switch (status) {
+    case 'invitation_expired':
+      return { sql: "u.status = 'provisional' AND u.provisional_expires_at <= ?", params: [now] };
+    case 'invitation_sent':
+      return { sql: `u.status = 'provisional' AND ${pending} AND ${invited}`, params: [now] };
+    case 'provisional':
+      return { sql: `u.status = 'provisional' AND ${pending} AND NOT ${invited}`, params: [now] };
+    default:
+      return { sql: 'u.status = ?', params: [status] };
+  }
 }
 
 const LIST_COLUMNS = `u.id, u.identifier, u.given_name, u.family_name, u.email, u.rpps, u.profession, u.role, u.status, u.provisional_expires_at,
@@ -88,8 +50,9 @@ function conditions(filter: ListFilter): { sql: string; params: Param[] } {
 }
 
 /**
- * The console's queries on people. Built on the connection (or transaction) it is given;
- * SQL shared by SQLite and PostgreSQL.
+ * Owns (writes): nothing — account writes are UserRepository's. The console's queries on people
+ * (users with their establishment, audit events, legacy identifiers); SQL shared by SQLite and
+ * PostgreSQL, but for the catalogue lookup.
  */
 export class PeopleRepository {
   constructor(private readonly db: Db) {}
@@ -134,29 +97,6 @@ export class PeopleRepository {
     return camel<PersonRow>(await this.db.get('SELECT * FROM users WHERE id = ?', [id]));
   }
 
-  /** Identity and function; the identifier never changes (it is the person's login). */
-  async updateIdentity(id: string, identity: UpdatableIdentity, now: number): Promise<boolean> {
-    const r = await this.db.run('UPDATE users SET given_name = ?, family_name = ?, profession = ?, rpps = ?, establishment_id = ?, updated_at = ? WHERE id = ?', [
-      identity.givenName,
-      identity.familyName,
-      identity.profession,
-      identity.rpps,
-      identity.establishmentId,
-      now,
-      id,
-    ]);
-    return r.changes === 1;
-  }
-
-  /** A new invitation (or a resent one): the clock of reminders starts again; `expiresAt` sets the provisional password's end too. */
-  async markInvited(id: string, invitedAt: number, expiresAt?: number): Promise<void> {
-    if (expiresAt === undefined) {
-      await this.db.run('UPDATE users SET invited_at = ?, invitation_reminders = 0, updated_at = ? WHERE id = ?', [invitedAt, invitedAt, id]);
-      return;
-    }
-    await this.db.run('UPDATE users SET invited_at = ?, invitation_reminders = 0, provisional_expires_at = ?, updated_at = ? WHERE id = ?', [invitedAt, expiresAt, invitedAt, id]);
-  }
-
   /** An account using this address (case aside), if any. */
   async findByEmail(email: string): Promise<{ id: string; identifier: string } | undefined> {
     return this.db.get('SELECT id, identifier FROM users WHERE search_email = ? ORDER BY created_at LIMIT 1', [email.trim().toLowerCase()]);
@@ -171,20 +111,6 @@ export class PeopleRepository {
         [now, maxReminders],
       ),
     );
-  }
-
-  /**
-   * Moves the reminder count of the invitation sent at `invitedAt` from `sent` to `due`: one
-   * UPDATE that only one replica (or run) wins; a resent invitation (new invited_at) or an
-   * activation in the meantime makes the claim fail.
-   */
-  async claimReminder(id: string, invitedAt: number, sent: number, due: number, now: number): Promise<boolean> {
-    const r = await this.db.run(
-      `UPDATE users SET invitation_reminders = ?, updated_at = ?
-       WHERE id = ? AND invited_at = ? AND invitation_reminders = ? AND status = 'provisional' AND terms_accepted_at IS NULL`,
-      [due, now, id, invitedAt, sent],
-    );
-    return r.changes === 1;
   }
 
   /** Audit events about `subject` among `actions` (all actions when null), newest first. */

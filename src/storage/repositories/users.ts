@@ -1,10 +1,12 @@
 import type { Db } from '../db.ts';
 import type { AccountStatus, User } from '../../model/index.ts';
+import type { UpdatableIdentity } from '../../model/people.ts';
 import { camel } from './rows.ts';
 
 export type NewUser = Pick<User, 'id' | 'identifier' | 'givenName' | 'familyName' | 'email' | 'establishmentId' | 'role' | 'status' | 'passwordHash' | 'createdAt'> &
   Partial<Pick<User, 'profession' | 'rpps' | 'provisionalExpiresAt' | 'lang'>>;
 
+/** Owns (writes): users, password_history. */
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
@@ -162,5 +164,42 @@ export class UserRepository {
     put('email', fields.email);
     if (sets.length === 0) return;
     await this.db.run(`UPDATE users SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, now, id]);
+  }
+
+  /** Identity and function; the identifier never changes (it is the person's login). */
+  async updateIdentity(id: string, identity: UpdatableIdentity, now: number): Promise<boolean> {
+    const r = await this.db.run('UPDATE users SET given_name = ?, family_name = ?, profession = ?, rpps = ?, establishment_id = ?, updated_at = ? WHERE id = ?', [
+      identity.givenName,
+      identity.familyName,
+      identity.profession,
+      identity.rpps,
+      identity.establishmentId,
+      now,
+      id,
+    ]);
+    return r.changes === 1;
+  }
+
+  /** A new invitation (or a resent one): the clock of reminders starts again; `expiresAt` sets the provisional password's end too. */
+  async markInvited(id: string, invitedAt: number, expiresAt?: number): Promise<void> {
+    if (expiresAt === undefined) {
+      await this.db.run('UPDATE users SET invited_at = ?, invitation_reminders = 0, updated_at = ? WHERE id = ?', [invitedAt, invitedAt, id]);
+      return;
+    }
+    await this.db.run('UPDATE users SET invited_at = ?, invitation_reminders = 0, provisional_expires_at = ?, updated_at = ? WHERE id = ?', [invitedAt, expiresAt, invitedAt, id]);
+  }
+
+  /**
+   * Moves the reminder count of the invitation sent at `invitedAt` from `sent` to `due`: one
+   * UPDATE that only one replica (or run) wins; a resent invitation (new invited_at) or an
+   * activation in the meantime makes the claim fail.
+   */
+  async claimInvitationReminder(id: string, invitedAt: number, sent: number, due: number, now: number): Promise<boolean> {
+    const r = await this.db.run(
+      `UPDATE users SET invitation_reminders = ?, updated_at = ?
+       WHERE id = ? AND invited_at = ? AND invitation_reminders = ? AND status = 'provisional' AND terms_accepted_at IS NULL`,
+      [due, now, id, invitedAt, sent],
+    );
+    return r.changes === 1;
   }
 }

@@ -20,7 +20,7 @@ import {
   type PeoplePage,
   type PersonView,
 } from '../../../people/index.ts';
-import { PeopleRepository, type PersonRow } from '../../../people/repository.ts';
+import type { PersonRow } from '../../../model/people.ts';
 import { needsSecondApproval } from '../../../console/index.ts';
 import { REVOCATION_REASONS } from '../../../registry/certificates.ts';
 import type { FieldError } from '../../../portal/fields.ts';
@@ -98,7 +98,7 @@ export function peopleRoutes(deps: HttpDeps): Router {
     sendPage(res, error ? 400 : 200, PeopleListPage({ ...base, q, status: filter, page, error }));
   });
 
-  const establishments = () => new PeopleRepository(runtime.storage.db).establishmentNames();
+  const establishments = () => runtime.storage.people.establishmentNames();
   const invitePage = async (req: Request, res: Response, status: number, extra: { values?: Record<string, string>; errors?: FieldError[]; error?: string | null } = {}) =>
     sendPage(res, status, InvitePage({ ...shell(req, res), establishments: await establishments(), invitationDays: INVITATION_DAYS, reminderDays: REMINDER_DAYS, ...extra }));
 
