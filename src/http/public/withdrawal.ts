@@ -53,6 +53,15 @@ export function withdrawalRoutes(deps: HttpDeps): Router {
   };
   const giveBack = (req: Request) => failures.reward(clientIp(req) ?? 'unknown', 1).catch(() => undefined);
 
+  // The code is checked (a wrong one counts like a wrong redeem) before the page asks for the file password.
+  router.post(WITHDRAWAL_CHECK_API, throttle, express.json({ limit: '4kb' }), async (req, res) => {
+    const parsed = CheckBody.safeParse(req.body);
+    if (!parsed.success) throw new BadRequestError('invalid_request', 'expected a JSON body {identifier, code}');
+    await service.check({ identifier: parsed.data.identifier, code: parsed.data.code, ip: clientIp(req) });
+    await giveBack(req);
+    sendJson(res, 200, { ok: true });
+  });
+
   router.post(WITHDRAWAL_API, throttle, express.json({ limit: '32kb' }), async (req, res) => {
     const parsed = Body.safeParse(req.body);
     if (!parsed.success) throw new BadRequestError('invalid_request', 'expected a JSON body {identifier, code, csr}');
