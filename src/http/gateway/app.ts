@@ -133,8 +133,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
    * an `Upgrade: h2c` passed on would let a client talk HTTP/2 to the application past the gateway.
    */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (status: number, reason: string) => {
-      void runtime.auditor.record({ action: 'gateway.websocket', outcome: 'failure', reason, ip: clientIp(req as never) }).catch(() => undefined);
+    // The audit line is written before the answer: whoever reads the trail after a refusal finds it.
+    const refuse = async (status: number, reason: string): Promise<void> => {
+      await runtime.auditor.record({ action: 'gateway.websocket', outcome: 'failure', reason, ip: clientIp(req as never) }).catch(() => undefined);
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nStrict-Transport-Security: max-age=31536000\r\nX-Content-Type-Options: nosniff\r\n\r\n${JSON.stringify({ error: reason })}`,
       );
