@@ -1,10 +1,12 @@
-import { createHash, createHmac, createPrivateKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import { createCipheriv, createHash, createHmac, createPrivateKey, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import { AlgorithmIdentifier, Attribute, AuthenticatedSafe, CertBag, ContentInfo, DigestInfo, MacData, PFX, PKCS8ShroudedKeyBag, SafeBag, SafeContents } from 'pkijs';
 import { BadRequestError } from '../shared/errors.ts';
 
 /**
  * PKCS#12 (.p12) bundles for the bootstrap CLI (server-side keys). Browsers build their own on the
- * withdrawal page; this one only has to import everywhere a clinician might double-click it.
+ * withdrawal page (src/browser/pkcs12.ts, same pkijs structures); this one only has to import everywhere a
+ * clinician might double-click it.
  *
  * Algorithms, chosen for the widest import base (Windows, macOS Keychain, NSS/Firefox, Chrome, Java,
  * Android, OpenSSL 3 without -legacy):
@@ -16,9 +18,8 @@ import { BadRequestError } from '../shared/errors.ts';
  *   fail on macOS.
  * - certificates in an unencrypted bag (they are public), copied byte for byte.
  *
- * node-forge supplies the PKCS#12 KDF and 3DES PBE; the structure is built here from DER so that EC and
- * RSA keys and EC-signed CA certificates all work (forge's own toPkcs12Asn1 re-encodes certificates and
- * only understands RSA).
+ * pkijs builds the structure; OpenSSL (node:crypto) encrypts. The PKCS#12 KDF below is the one piece no
+ * library offers synchronously for key, IV and MAC alike (pkijs keeps its own private and MAC-only).
  */
 export interface Pkcs12Input {
   certPem: string;
@@ -43,12 +44,9 @@ const OID = {
   x509Certificate: '1.2.840.113549.1.9.22.1',
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
+  pbeWithSha1And3DesCbc: '1.2.840.113549.1.12.1.3',
   sha1: '1.3.14.3.2.26',
 } as const;
-
-const { asn1 } = forge;
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
 
 export function buildPkcs12(input: Pkcs12Input): Buffer {
   const iterations = input.iterations ?? 2048;
@@ -64,25 +62,31 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
   const key = parseKey(input.keyPem);
   if (!leaf.checkPrivateKey(key)) throw new BadRequestError('key_mismatch', 'the private key does not match the certificate');
 
+  // localKeyId ties the key to its certificate (SHA-1 of the certificate, as OpenSSL and Windows write it).
   const localKeyId = createHash('sha1').update(leaf.raw).digest();
-  const attributes = bagAttributes(localKeyId, input.friendlyName);
-
-  const certBags = [certBag(leaf.raw, attributes), ...chain.map((c) => certBag(c.raw))];
-  const keyBag = seq([oid(OID.pkcs8ShroudedKeyBag), explicit0(encryptKey(key, input.password, input.encryption ?? '3des', iterations)), attributes]);
-
-  const authSafe = seq([dataContentInfo(seq(certBags)), dataContentInfo(seq([keyBag]))]);
-  const authSafeDer = der(authSafe);
-
-  return Buffer.from(
-    der(
-      seq([
-        integer(3),
-        seq([oid(OID.data), explicit0(octets(authSafeDer))]),
-        macData(authSafeDer, input.password, iterations),
-      ]),
-    ),
-    'binary',
+  const attributes = [
+    new Attribute({ type: OID.localKeyId, values: [new asn1js.OctetString({ valueHex: bytes(localKeyId) })] }),
+    new Attribute({ type: OID.friendlyName, values: [new asn1js.BmpString({ value: input.friendlyName })] }),
+  ];
+  const certBags = [leaf, ...chain].map(
+    (certificate, index) =>
+      new SafeBag({
+        bagId: OID.certBag,
+        bagValue: new CertBag({ certId: OID.x509Certificate, certValue: new asn1js.OctetString({ valueHex: bytes(certificate.raw) }) }),
+        ...(index === 0 ? { bagAttributes: attributes } : {}),
+      }),
   );
+  const keyBag = new SafeBag({ bagId: OID.pkcs8ShroudedKeyBag, bagValue: shroudKey(key, input.password, input.encryption ?? '3des', iterations), bagAttributes: attributes });
+
+  const authSafe = new AuthenticatedSafe({ safeContents: [dataContentInfo(new SafeContents({ safeBags: certBags })), dataContentInfo(new SafeContents({ safeBags: [keyBag] }))] });
+  const authSafeDer = Buffer.from(authSafe.toSchema().toBER(false));
+
+  const pfx = new PFX({
+    version: 3,
+    authSafe: new ContentInfo({ contentType: OID.data, content: new asn1js.OctetString({ valueHex: bytes(authSafeDer) }) }),
+    macData: macData(authSafeDer, input.password, iterations),
+  });
+  return Buffer.from(pfx.toSchema().toBER(false));
 }
 
 function parseCertificate(pem: string, label: string): X509Certificate {
@@ -106,62 +110,70 @@ function parseKey(pem: string): KeyObject {
   return key;
 }
 
-function encryptKey(key: KeyObject, password: string, encryption: Pkcs12Encryption, iterations: number): forge.asn1.Asn1 {
+/** PKCS#8 → EncryptedPrivateKeyInfo, the shrouded key bag's value. */
+function shroudKey(key: KeyObject, password: string, encryption: Pkcs12Encryption, iterations: number): PKCS8ShroudedKeyBag {
   if (encryption === 'aes256') {
     // Node (OpenSSL) writes PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC.
-    const encrypted = key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: password });
-    return asn1.fromDer(encrypted.toString('binary'));
+    return PKCS8ShroudedKeyBag.fromBER(bytes(key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: password })));
   }
-  const privateKeyInfo = asn1.fromDer(key.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
-  return forge.pki.encryptPrivateKeyInfo(privateKeyInfo, password, { algorithm: '3des', count: iterations, saltSize: 8 });
+  // pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C): key and IV from the PKCS#12 KDF, 8-byte salt.
+  const salt = randomBytes(8);
+  const cipher = createCipheriv('des-ede3-cbc', pkcs12Kdf(password, salt, 1, iterations, 24), pkcs12Kdf(password, salt, 2, iterations, 8));
+  const encrypted = Buffer.concat([cipher.update(key.export({ type: 'pkcs8', format: 'der' })), cipher.final()]);
+  const params = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: bytes(salt) }), new asn1js.Integer({ value: iterations })] });
+  return new PKCS8ShroudedKeyBag({
+    encryptionAlgorithm: new AlgorithmIdentifier({ algorithmId: OID.pbeWithSha1And3DesCbc, algorithmParams: params }),
+    encryptedData: new asn1js.OctetString({ valueHex: bytes(encrypted) }),
+  });
 }
 
 /** MacData: HMAC-SHA1 over the AuthenticatedSafe, key from the PKCS#12 KDF (ID 3). */
-function macData(authSafeDer: string, password: string, iterations: number): forge.asn1.Asn1 {
+function macData(authSafeDer: Buffer, password: string, iterations: number): MacData {
   const salt = randomBytes(8);
-  const macKey = forge.pkcs12.generateKey(password, forge.util.createBuffer(salt.toString('binary')), 3, iterations, 20).getBytes();
-  const mac = createHmac('sha1', Buffer.from(macKey, 'binary')).update(Buffer.from(authSafeDer, 'binary')).digest();
-  return seq([seq([seq([oid(OID.sha1), asn1.create(U, T.NULL, false, '')]), octets(mac.toString('binary'))]), octets(salt.toString('binary')), integer(iterations)]);
+  const mac = createHmac('sha1', pkcs12Kdf(password, salt, 3, iterations, 20)).update(authSafeDer).digest();
+  return new MacData({
+    mac: new DigestInfo({ digestAlgorithm: new AlgorithmIdentifier({ algorithmId: OID.sha1, algorithmParams: new asn1js.Null() }), digest: new asn1js.OctetString({ valueHex: bytes(mac) }) }),
+    macSalt: new asn1js.OctetString({ valueHex: bytes(salt) }),
+    iterations,
+  });
 }
 
-function bagAttributes(localKeyId: Buffer, friendlyName: string): forge.asn1.Asn1 {
-  return asn1.create(U, T.SET, true, [
-    seq([oid(OID.localKeyId), asn1.create(U, T.SET, true, [octets(localKeyId.toString('binary'))])]),
-    // forge writes BMPSTRING values as UTF-16 code units, so accents survive.
-    seq([oid(OID.friendlyName), asn1.create(U, T.SET, true, [asn1.create(U, T.BMPSTRING, false, friendlyName)])]),
-  ]);
+/**
+ * The PKCS#12 key derivation with SHA-1 (RFC 7292 appendix B.2): ID 1 for a key, 2 for an IV, 3 for a MAC
+ * key. The password is a BMPString (UTF-16BE with a terminating zero), hence the BMP-only check above.
+ */
+function pkcs12Kdf(password: string, salt: Buffer, id: 1 | 2 | 3, iterations: number, length: number): Buffer {
+  const v = 64;
+  const u = 20;
+  const bmp = Buffer.alloc(password.length * 2 + 2);
+  for (let i = 0; i < password.length; i += 1) bmp.writeUInt16BE(password.charCodeAt(i), i * 2);
+  const fill = (source: Buffer): Buffer => Buffer.from(Uint8Array.from({ length: v * Math.ceil(source.length / v) }, (_, i) => source[i % source.length]!));
+  const input = Buffer.concat([fill(salt), fill(bmp)]);
+  const diversifier = Buffer.alloc(v, id);
+  const out: Buffer[] = [];
+  for (let produced = 0; produced < length; produced += u) {
+    let a = createHash('sha1').update(diversifier).update(input).digest();
+    for (let r = 1; r < iterations; r += 1) a = createHash('sha1').update(a).digest();
+    out.push(a);
+    // Each v-byte block of I becomes I_j + B + 1 (mod 2^(8v)), B being A repeated to v bytes.
+    const b = Uint8Array.from({ length: v }, (_, i) => a[i % u]!);
+    for (let j = 0; j < input.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k -= 1) {
+        const sum = input[j + k]! + b[k]! + carry;
+        input[j + k] = sum & 0xff;
+        carry = sum >> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, length);
 }
 
-function certBag(certDer: Buffer, attributes?: forge.asn1.Asn1): forge.asn1.Asn1 {
-  const bag = [oid(OID.certBag), explicit0(seq([oid(OID.x509Certificate), explicit0(octets(certDer.toString('binary')))]))];
-  if (attributes) bag.push(attributes);
-  return seq(bag);
+function dataContentInfo(contents: SafeContents): ContentInfo {
+  return new ContentInfo({ contentType: OID.data, content: new asn1js.OctetString({ valueHex: contents.toSchema().toBER(false) }) });
 }
 
-function dataContentInfo(safeContents: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return seq([oid(OID.data), explicit0(octets(der(safeContents)))]);
-}
-
-function seq(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(U, T.SEQUENCE, true, items);
-}
-
-function oid(value: string): forge.asn1.Asn1 {
-  return asn1.create(U, T.OID, false, asn1.oidToDer(value).getBytes());
-}
-
-function octets(bytes: string): forge.asn1.Asn1 {
-  return asn1.create(U, T.OCTETSTRING, false, bytes);
-}
-
-function integer(value: number): forge.asn1.Asn1 {
-  return asn1.create(U, T.INTEGER, false, asn1.integerToDer(value).getBytes());
-}
-
-function explicit0(inner: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [inner]);
-}
-
-function der(value: forge.asn1.Asn1): string {
-  return asn1.toDer(value).getBytes();
+/** A Buffer's bytes as the ArrayBuffer asn1js expects (a copy: Node pools small Buffers). */
+function bytes(buffer: Buffer): ArrayBuffer {
+  return new Uint8Array(buffer).buffer;
 }

@@ -1,7 +1,7 @@
 import type { X509Certificate } from './x509.ts';
 import type { Clock } from '../shared/clock.ts';
 
-/** Client key algorithms. RSA-2048 is the bootstrap default: it imports everywhere (and node-forge can put it in a PKCS#12). */
+/** Client key algorithms. RSA-2048 is the bootstrap default: it imports everywhere (Windows, macOS Keychain, NSS, Java). */
 export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'ec-p256';
 
 export interface PkiOptions {
