@@ -1,5 +1,5 @@
-import type { Db } from '../storage/index.ts';
-import type { Registration } from '../storage/index.ts';
+import type { DuplicateCandidate, Registration } from '../model/index.ts';
+import type { DuplicateCandidateRepository } from '../storage/index.ts';
 import { baseIdentifier } from '../accounts/identifier.ts';
 
 export type DuplicateField = 'email' | 'name' | 'rpps';
@@ -16,17 +16,6 @@ export interface Duplicate {
   matches: DuplicateField[];
 }
 
-interface PersonRow {
-  id: string;
-  identifier?: string;
-  given_name: string;
-  family_name: string;
-  email: string;
-  rpps: string | null;
-  status: string;
-  user_id?: string | null;
-}
-
 /** How many recent registrations are compared with each other. */
 const REGISTRATION_WINDOW = 2000;
 
@@ -38,7 +27,7 @@ function nameKey(givenName: string, familyName: string): string | null {
   }
 }
 
-function matches(registration: Registration, key: string | null, other: PersonRow, otherKey: string | null): DuplicateField[] {
+function matches(registration: Registration, key: string | null, other: DuplicateCandidate, otherKey: string | null): DuplicateField[] {
   const found: DuplicateField[] = [];
   if (other.email.trim().toLowerCase() === registration.email.trim().toLowerCase()) found.push('email');
   if (key && key === otherKey) found.push('name');
@@ -52,40 +41,30 @@ function matches(registration: Registration, key: string | null, other: PersonRo
  * (`Hélène Lefèvre` = `helene lefevre`, which is also how identifiers are made, so an
  * account `helene.lefevre` or `helene.lefevre-2` matches by name).
  */
-export async function findDuplicates(db: Db, registrations: Registration[]): Promise<Map<string, Duplicate[]>> {
+export async function findDuplicates(candidates: DuplicateCandidateRepository, registrations: Registration[]): Promise<Map<string, Duplicate[]>> {
   const result = new Map<string, Duplicate[]>();
   if (registrations.length === 0) return result;
-  const others = await db.all<PersonRow>('SELECT id, given_name, family_name, email, rpps, status, user_id FROM registrations ORDER BY created_at DESC LIMIT ?', [REGISTRATION_WINDOW]);
-  const otherKeys = new Map(others.map((o) => [o.id, nameKey(o.given_name, o.family_name)]));
+  const others = await candidates.recentRegistrations(REGISTRATION_WINDOW);
+  const otherKeys = new Map(others.map((o) => [o.id, nameKey(o.givenName, o.familyName)]));
 
   for (const registration of registrations) {
     const key = nameKey(registration.givenName, registration.familyName);
     const found: Duplicate[] = [];
 
-    const where = ['lower(email) = ?'];
-    const params: string[] = [registration.email.trim().toLowerCase()];
-    if (registration.rpps) {
-      where.push('rpps = ?');
-      params.push(registration.rpps);
-    }
-    if (key) {
-      where.push("(identifier = ? OR identifier LIKE ? ESCAPE '\\')");
-      params.push(key, `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
-    }
-    const users = await db.all<PersonRow>(`SELECT id, identifier, given_name, family_name, email, rpps, status FROM users WHERE ${where.join(' OR ')}`, params);
+    const users = await candidates.accountsMatching({ email: registration.email, rpps: registration.rpps, nameKey: key });
     for (const user of users) {
       // The identifier keeps the name the account was created with: `helene.lefevre-2` is
       // the same name, `helene.lefevre-martin` is not.
       const sameIdentifier = key !== null && (user.identifier === key || (user.identifier?.startsWith(`${key}-`) === true && /^\d+$/.test(user.identifier.slice(key.length + 1))));
-      const fields = matches(registration, key, user, sameIdentifier ? key : nameKey(user.given_name, user.family_name));
-      if (fields.length) found.push({ kind: 'user', id: user.id, identifier: user.identifier ?? null, givenName: user.given_name, familyName: user.family_name, status: user.status, matches: fields });
+      const fields = matches(registration, key, user, sameIdentifier ? key : nameKey(user.givenName, user.familyName));
+      if (fields.length) found.push({ kind: 'user', id: user.id, identifier: user.identifier, givenName: user.givenName, familyName: user.familyName, status: user.status, matches: fields });
     }
     for (const other of others) {
       if (other.id === registration.id) continue;
       // An approved registration is already listed as its account.
-      if (other.user_id && found.some((d) => d.kind === 'user' && d.id === other.user_id)) continue;
+      if (other.userId && found.some((d) => d.kind === 'user' && d.id === other.userId)) continue;
       const fields = matches(registration, key, other, otherKeys.get(other.id) ?? null);
-      if (fields.length) found.push({ kind: 'registration', id: other.id, identifier: null, givenName: other.given_name, familyName: other.family_name, status: other.status, matches: fields });
+      if (fields.length) found.push({ kind: 'registration', id: other.id, identifier: null, givenName: other.givenName, familyName: other.familyName, status: other.status, matches: fields });
     }
     result.set(registration.id, found);
   }

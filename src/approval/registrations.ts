@@ -55,14 +55,14 @@ function view(r: Registration, duplicates: Duplicate[]): RegistrationView {
 /** Registrations (oldest pending first), each with its possible duplicates. */
 export async function listRegistrations(deps: ApprovalDeps, status?: DecisionStatus): Promise<RegistrationView[]> {
   const rows = await deps.storage.registrations.list(status);
-  const duplicates = await findDuplicates(deps.storage.db, rows);
+  const duplicates = await findDuplicates(deps.storage.duplicateCandidates, rows);
   return rows.map((r) => view(r, duplicates.get(r.id) ?? []));
 }
 
 export async function getRegistration(deps: ApprovalDeps, id: string): Promise<RegistrationView> {
   const row = await deps.storage.registrations.findById(id);
   if (!row) throw notFound('registration', id);
-  return view(row, (await findDuplicates(deps.storage.db, [row])).get(row.id) ?? []);
+  return view(row, (await findDuplicates(deps.storage.duplicateCandidates, [row])).get(row.id) ?? []);
 }
 
 export interface ApprovedRegistration {

@@ -9,8 +9,8 @@ export type HolderLookup = { ok: true; user: User } | { ok: false; problem: 'unk
  * same person), so: one account → it; several → the one that is not deactivated, if only
  * one is left; otherwise nobody (the cell sorts it out) rather than a guess.
  */
-export async function findCardHolder(storage: Pick<Storage, 'db' | 'users'>, id: NationalId): Promise<HolderLookup> {
-  const rows = await storage.db.all<{ id: string; status: string }>('SELECT id, status FROM users WHERE rpps = ? ORDER BY created_at', [id.number]);
+export async function findCardHolder(storage: Pick<Storage, 'users'>, id: NationalId): Promise<HolderLookup> {
+  const rows = await storage.users.statusesByRpps(id.number);
   const candidates = rows.length > 1 ? rows.filter((row) => row.status !== 'deactivated') : rows;
   if (rows.length === 0) return { ok: false, problem: 'unknown_holder' };
   if (candidates.length !== 1) return { ok: false, problem: 'ambiguous_holder' };

@@ -6,7 +6,6 @@ import { repositories, type CertificateRecord, type Repositories, type User } fr
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
 import { certificateRecord, personalProfile } from '../ca/records.ts';
-import { listExpiringUnnotified, markRenewalNotified, pendingReplacements, setReplacesSerial } from './renewal-queries.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -27,12 +26,12 @@ export function renewalUrl(runtime: Runtime): string {
 export async function sendRenewalNotices(runtime: Runtime): Promise<number> {
   const { storage, clock, random, auditor, config } = runtime;
   const now = clock.now().getTime();
-  const due = await listExpiringUnnotified(storage.db, now, now + config.renewal.noticeDays * DAY_MS);
+  const due = await storage.certificates.listExpiringUnnotified(now, now + config.renewal.noticeDays * DAY_MS);
   let sent = 0;
   for (const certificate of due) {
     const queued = await storage.db.transaction(async (tx) => {
-      if (!(await markRenewalNotified(tx, certificate.serial, now))) return false;
       const repos = repositories(tx);
+      if (!(await repos.certificates.markRenewalNotified(certificate.serial, now))) return false;
       const holder = await holderOf(runtime, repos, certificate);
       // No one to tell (account gone or deactivated): the claim stays, so it is not retried daily.
       if (!holder) return false;
@@ -113,10 +112,10 @@ export class RenewalService {
     const abandoned = await runtime.storage.db.transaction(async (tx) => {
       const repos = repositories(tx);
       // An earlier renewal of this certificate that was never confirmed: its key may sit in a download folder.
-      const earlier = await pendingReplacements(tx, current.record.serial);
+      const earlier = await repos.certificates.pendingReplacements(current.record.serial);
       for (const serial of earlier) await repos.certificates.revoke(serial, 'superseded', now);
       await repos.certificates.insert(record);
-      await setReplacesSerial(tx, record.serial, current.record.serial);
+      await repos.certificates.setReplacesSerial(record.serial, current.record.serial);
       const audit = runtime.auditor.with(repos.audit);
       for (const serial of earlier) {
         await audit.record({ action: 'certificate.revoke', outcome: 'success', reason: 'superseded', actor: actor.name, ip, certificateSerial: serial, subject: user.identifier, details: { renewalAbandoned: true } });

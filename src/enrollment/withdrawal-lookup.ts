@@ -1,6 +1,4 @@
-import type { Db } from '../storage/index.ts';
 import type { CertificateRequest, Establishment, Repositories, User, WithdrawalCode } from '../storage/index.ts';
-import { camelAll } from '../storage/repositories/rows.ts';
 import type { ParsedWithdrawalIdentifier } from './withdrawal-codes.ts';
 
 /** One code that the typed identifier could be asking for, with what its certificate will name. */
@@ -11,20 +9,13 @@ export interface WithdrawalCandidate {
   establishment: Establishment | null;
 }
 
-/** Collective requests whose id starts with the 8 characters of `poste-xxxxxxxx`. */
-export async function collectiveRequestsByPrefix(db: Db, prefix: string): Promise<CertificateRequest[]> {
-  return camelAll(
-    await db.all("SELECT * FROM certificate_requests WHERE kind = 'collective' AND LOWER(SUBSTR(id, 1, 8)) = ? ORDER BY created_at", [prefix.toLowerCase()]),
-  );
-}
-
 const LIVE_REQUEST: ReadonlySet<CertificateRequest['status']> = new Set(['approved', 'withdrawn']);
 
 /**
  * Codes (not superseded) of the approved or withdrawn requests behind a withdrawal identifier.
  * A person with several workstations has several codes under the same identifier: the code says which.
  */
-export async function withdrawalCandidates(db: Db, repos: Repositories, parsed: ParsedWithdrawalIdentifier | null): Promise<WithdrawalCandidate[]> {
+export async function withdrawalCandidates(repos: Repositories, parsed: ParsedWithdrawalIdentifier | null): Promise<WithdrawalCandidate[]> {
   if (!parsed) return [];
   let owner: User | null = null;
   let requests: CertificateRequest[];
@@ -33,7 +24,7 @@ export async function withdrawalCandidates(db: Db, repos: Repositories, parsed: 
     if (!owner) return [];
     requests = (await repos.certificateRequests.list({ userId: owner.id }, 1000)).filter((r) => r.kind === 'personal');
   } else {
-    requests = await collectiveRequestsByPrefix(db, parsed.requestIdPrefix);
+    requests = await repos.certificateRequests.collectiveByIdPrefix(parsed.requestIdPrefix);
   }
   requests = requests.filter((r) => LIVE_REQUEST.has(r.status));
   if (requests.length === 0) return [];

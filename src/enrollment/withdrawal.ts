@@ -73,7 +73,7 @@ export class WithdrawalService {
     try {
       const { storage, config, clock } = this.runtime;
       const parsed = parseWithdrawalIdentifier(input.identifier, config.platformDomain);
-      const candidates = await withdrawalCandidates(storage.db, storage, parsed);
+      const candidates = await withdrawalCandidates(storage, parsed);
       const match = await findMatch(candidates, input.code.replace(/\s+/g, ''));
       if (!match) return await this.#wrongCode(candidates);
       context.subject = subjectOf(match);
@@ -104,7 +104,7 @@ export class WithdrawalService {
     const { storage, config, clock } = this.runtime;
     const parsed = parseWithdrawalIdentifier(input.identifier, config.platformDomain);
     const code = input.code.replace(/\s+/g, '');
-    const candidates = await withdrawalCandidates(storage.db, storage, parsed);
+    const candidates = await withdrawalCandidates(storage, parsed);
 
     const match = await findMatch(candidates, code);
     if (!match) return this.#wrongCode(candidates);

@@ -206,3 +206,15 @@ export interface EmailChange {
   confirmedAt: number | null;
   createdAt: number;
 }
+
+/** An account or a registration as the duplicate check compares it (`identifier`: accounts only; `userId`: the account an approved registration made). */
+export interface DuplicateCandidate {
+  id: string;
+  identifier: string | null;
+  givenName: string;
+  familyName: string;
+  email: string;
+  rpps: string | null;
+  status: string;
+  userId: string | null;
+}

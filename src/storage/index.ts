@@ -26,6 +26,7 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { DuplicateCandidateRepository } from './repositories/duplicates.ts';
 import { PeopleRepository } from './repositories/people.ts';
 import { DashboardRepository } from './repositories/dashboard.ts';
 import { SsoTicketRepository } from './repositories/sso-tickets.ts';
@@ -57,6 +58,7 @@ export type {
   SsoTicketRepository,
   DashboardRepository,
   PeopleRepository,
+  DuplicateCandidateRepository,
 };
 
 export interface Repositories {
@@ -75,6 +77,8 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** What a registration is compared with to flag possible duplicates (reads). */
+  duplicateCandidates: DuplicateCandidateRepository;
   /** The console's people list and person page (reads). */
   people: PeopleRepository;
   /** The console dashboard's counts of what waits for the cell. */
@@ -94,6 +98,8 @@ export interface Repositories {
 export interface Storage extends Repositories {
   /** Runs `fn` with repositories bound to one transaction. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** One trivial query: throws when the database does not answer (health check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +119,7 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    duplicateCandidates: new DuplicateCandidateRepository(db),
     people: new PeopleRepository(db),
     dashboard: new DashboardRepository(db),
     ssoTickets: new SsoTicketRepository(db),
@@ -135,6 +142,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   return {
     ...repositories(db),
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
+    ping: async () => {
+      await db.get('SELECT 1 AS ok');
+    },
     close: () => db.close(),
   };
 }

@@ -28,7 +28,7 @@ export function createPublicApp(deps: HttpDeps): Express {
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await runtime.storage.db.get('SELECT 1 AS ok');
+      await runtime.storage.ping();
       sendJson(res, 200, { status: 'ok' });
     } catch {
       sendJson(res, 503, { status: 'unavailable', error: 'database_unavailable' });

@@ -6,6 +6,7 @@ import { decide } from './decisions.ts';
 
 export type NewCertificateRequest = Pick<CertificateRequest, 'id' | 'kind' | 'userId' | 'establishmentId' | 'label' | 'requestedBy' | 'createdAt'>;
 
+/** Owns (writes): certificate_requests. */
 export class CertificateRequestRepository {
   constructor(private readonly db: Db) {}
 
@@ -41,5 +42,12 @@ export class CertificateRequestRepository {
   async markWithdrawn(id: string, serial: string): Promise<boolean> {
     const r = await this.db.run("UPDATE certificate_requests SET status = 'withdrawn', certificate_serial = ? WHERE id = ? AND status = 'approved'", [serial, id]);
     return r.changes === 1;
+  }
+
+  /** Collective requests whose id starts with the 8 characters of `poste-xxxxxxxx`. */
+  async collectiveByIdPrefix(prefix: string): Promise<CertificateRequest[]> {
+    return camelAll(
+      await this.db.all("SELECT * FROM certificate_requests WHERE kind = 'collective' AND LOWER(SUBSTR(id, 1, 8)) = ? ORDER BY created_at", [prefix.toLowerCase()]),
+    );
   }
 }

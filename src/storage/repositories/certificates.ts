@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { CertificateRecord } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
+/** Owns (writes): certificates. */
 export class CertificateRepository {
   constructor(private readonly db: Db) {}
 
@@ -41,5 +42,37 @@ export class CertificateRepository {
 
   async listByEstablishment(establishmentId: string): Promise<CertificateRecord[]> {
     return camelAll(await this.db.all("SELECT * FROM certificates WHERE establishment_id = ? AND kind = 'collective' ORDER BY created_at", [establishmentId]));
+  }
+
+  /**
+   * Valid certificates expiring in (now, before], not yet warned, and not already replaced by a valid
+   * renewal: the ones whose holder should get the renewal notice.
+   */
+  async listExpiringUnnotified(now: number, before: number): Promise<CertificateRecord[]> {
+    return camelAll(
+      await this.db.all(
+        `SELECT * FROM certificates c
+          WHERE c.status = 'valid' AND c.renewal_notified_at IS NULL AND c.not_after > ? AND c.not_after <= ?
+            AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.replaces_serial = c.serial AND n.status = 'valid')
+          ORDER BY c.not_after`,
+        [now, before],
+      ),
+    );
+  }
+
+  /** Claims the notice for one certificate: true for exactly one caller (replicas may run the job together). */
+  async markRenewalNotified(serial: string, now: number): Promise<boolean> {
+    const r = await this.db.run('UPDATE certificates SET renewal_notified_at = ? WHERE serial = ? AND renewal_notified_at IS NULL', [now, serial]);
+    return r.changes === 1;
+  }
+
+  async setReplacesSerial(serial: string, replaces: string): Promise<void> {
+    await this.db.run('UPDATE certificates SET replaces_serial = ? WHERE serial = ?', [replaces, serial]);
+  }
+
+  /** Renewals of `serial` issued but never confirmed (the browser never called /terminer). */
+  async pendingReplacements(serial: string): Promise<string[]> {
+    const rows = await this.db.all<{ serial: string }>("SELECT serial FROM certificates WHERE replaces_serial = ? AND status = 'valid'", [serial]);
+    return rows.map((r) => r.serial);
   }
 }

@@ -202,4 +202,9 @@ export class UserRepository {
     );
     return r.changes === 1;
   }
+
+  /** Accounts whose RPPS/ADELI number is this one, oldest first (the number is not unique in the table). */
+  async statusesByRpps(rpps: string): Promise<Array<{ id: string; status: AccountStatus }>> {
+    return this.db.all<{ id: string; status: AccountStatus }>('SELECT id, status FROM users WHERE rpps = ? ORDER BY created_at', [rpps]);
+  }
 }
