@@ -4,6 +4,7 @@ import type { AccessRequest } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 import { decide } from './decisions.ts';
 
+/** Owns (writes): access_requests. */
 export class AccessRequestRepository {
   constructor(private readonly db: Db) {}
 

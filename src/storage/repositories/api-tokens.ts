@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { ApiToken } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
+/** Owns (writes): api_tokens. */
 export class ApiTokenRepository {
   constructor(private readonly db: Db) {}
 

@@ -16,7 +16,7 @@ export interface AuditRow {
   details: string | null;
 }
 
-/** Append-only: the schema refuses UPDATE and DELETE on this table. */
+/** Owns (writes): audit_events. Append-only: the schema refuses UPDATE and DELETE on this table. */
 export class AuditRepository {
   constructor(private readonly db: Db) {}
 

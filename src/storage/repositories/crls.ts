@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { CrlRecord } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
+/** Owns (writes): crls. */
 export class CrlRepository {
   constructor(private readonly db: Db) {}
 

@@ -7,9 +7,10 @@ async function count(db: Db, sql: string, params: Array<string | number> = []): 
 }
 
 /**
- * Owns (writes): nothing. What waits for the cell. One COUNT each, every one answered from an index: registrations,
- * certificate and access requests by (status, created_at), users by status, certificates by
- * (status, not_after), outbox by (status, next_attempt_at), approvals by (status, requested_at).
+ * Owns (writes): nothing. What waits for the cell. One COUNT each, every one answered from an
+ * index: registrations, certificate and access requests by (status, created_at), users by status,
+ * certificates by (status, not_after), outbox by (status, next_attempt_at), approvals by
+ * (status, requested_at).
  */
 export class DashboardRepository {
   constructor(private readonly db: Db) {}

@@ -1,6 +1,8 @@
 import type { Db } from '../db.ts';
 
 /**
+ * Shared by the owners of registrations, certificate_requests and access_requests (each calls it
+ * for its own table only).
  * pending → approved | rejected (or granted), once: the conditional UPDATE means two
  * coordinators deciding at the same moment cannot both win.
  */

@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { EmailChange } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
+/** Owns (writes): email_changes. */
 export class EmailChangeRepository {
   constructor(private readonly db: Db) {}
 

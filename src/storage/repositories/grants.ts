@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { Grant } from '../../model/index.ts';
 import { camelAll } from './rows.ts';
 
+/** Owns (writes): grants. */
 export class GrantRepository {
   constructor(private readonly db: Db) {}
 

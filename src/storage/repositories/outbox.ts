@@ -4,7 +4,7 @@ import { camel, camelAll } from './rows.ts';
 
 export type NewOutboxMessage = Pick<OutboxMessage, 'id' | 'recipient' | 'template' | 'lang' | 'payload' | 'createdAt'> & { nextAttemptAt?: number };
 
-/** The transactional outbox: rows written with the change that causes them, sent by a worker. */
+/** Owns (writes): outbox. The transactional outbox: rows written with the change that causes them, sent by a worker. */
 export class OutboxRepository {
   constructor(private readonly db: Db) {}
 

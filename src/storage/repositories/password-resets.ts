@@ -13,7 +13,7 @@ export interface PasswordReset {
   createdIp: string | null;
 }
 
-/** `password_resets` (migration 012), on a connection or a transaction. */
+/** Owns (writes): password_resets. `password_resets` (migration 012), on a connection or a transaction. */
 export class PasswordResetRepository {
   constructor(private readonly db: Db) {}
 

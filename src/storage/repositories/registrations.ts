@@ -5,6 +5,7 @@ import { decide } from './decisions.ts';
 
 export type NewRegistration = Omit<Registration, 'status' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'userId'>;
 
+/** Owns (writes): registrations. */
 export class RegistrationRepository {
   constructor(private readonly db: Db) {}
 

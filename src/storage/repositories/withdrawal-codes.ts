@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { WithdrawalCode } from '../../model/index.ts';
 import { camel, camelAll } from './rows.ts';
 
+/** Owns (writes): withdrawal_codes. */
 export class WithdrawalCodeRepository {
   constructor(private readonly db: Db) {}
 
