@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The CLI started by tests runs the TypeScript sources, never a dist/ build (bin/passerelle.js).
+    env: { PASSERELLE_COMPILED: '0' },
     // Chooses the browser tests' Chromium once per run (test/helpers/browser.ts); starts a
     // throw-away PostgreSQL when DATABASE_URL is not set (test/helpers/postgres-setup.ts).
     globalSetup: ['test/helpers/chromium-setup.ts', 'test/helpers/postgres-setup.ts'],
