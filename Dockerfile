@@ -2,22 +2,22 @@
 # Passerelle image: `docker build -t passerelle .`
 #   docker run -p 8443:8443 -p 9443:9443 -v passerelle-data:/data \
 #     -e PASSERELLE_PKI_PASSPHRASE=… -e DATABASE_URL=postgres://… -e REDIS_URL=redis://… passerelle
-# The TypeScript sources run through tsx (a production dependency), as in development.
+# The image runs the compiled JavaScript (dist/, `npm run build`): no tsx, esbuild or TypeScript at run time.
 
-# ---- build: install, typecheck, drop dev dependencies ---------------------------------
+# ---- build: install, compile (type errors fail it), drop dev dependencies ---------------
 FROM node:24-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY tsconfig.json ./
-COPY scripts/build-assets.ts ./scripts/build-assets.ts
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.ts scripts/build-assets.ts ./scripts/
 COPY bin ./bin
 COPY config ./config
 COPY src ./src
-# The withdrawal page's script (pkijs, WebCrypto) is bundled at build time.
-RUN npm run build:assets
-RUN npm run typecheck
+# src/ → dist/ with tsc; the browser bundles (withdrawal page, idle notice), the SQL migrations and
+# the other data files are copied beside the compiled code.
+RUN npm run build
 RUN npm prune --omit=dev && npm cache clean --force
 
 # ---- runtime ---------------------------------------------------------------------------
@@ -33,9 +33,8 @@ RUN groupadd --system --gid 10001 passerelle \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
-COPY --from=build /app/src ./src
+COPY --from=build /app/dist ./dist
 USER 10001:10001
 VOLUME /data
 # 8443: public listener (portal, registration, withdrawal, JWKS, CRL); 9443: gateway (mTLS).
@@ -44,5 +43,5 @@ EXPOSE 8443 9443
 # Its certificate is issued by Passerelle's own CA, hence rejectUnauthorized:false for this probe only.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "const port = Number(process.env.PASSERELLE_PUBLIC_PORT || 8443); const req = require('node:https').get({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false, timeout: 4000 }, (res) => { let body = ''; res.setEncoding('utf8'); res.on('data', (c) => { body += c; }); res.on('end', () => { let ok = false; try { ok = res.statusCode === 200 && JSON.parse(body).status === 'ok'; } catch {} process.exit(ok ? 0 : 1); }); }); req.on('timeout', () => req.destroy(new Error('timeout'))); req.on('error', () => process.exit(1));"]
-ENTRYPOINT ["node", "bin/passerelle.js"]
+ENTRYPOINT ["node", "dist/cli/main.js"]
 CMD ["serve"]
