@@ -2,7 +2,7 @@ import type { Runtime } from '../core/runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { issueClientCertificate } from '../pki/index.ts';
 import { ForbiddenError } from '../shared/errors.ts';
-import { repositories, type CertificateRecord, type Repositories, type User } from '../storage/index.ts';
+import type { CertificateRecord, Repositories, User } from '../storage/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
 import { certificateRecord, personalProfile } from '../ca/records.ts';
@@ -29,8 +29,7 @@ export async function sendRenewalNotices(runtime: Runtime): Promise<number> {
   const due = await storage.certificates.listExpiringUnnotified(now, now + config.renewal.noticeDays * DAY_MS);
   let sent = 0;
   for (const certificate of due) {
-    const queued = await storage.db.transaction(async (tx) => {
-      const repos = repositories(tx);
+    const queued = await storage.transaction(async (repos) => {
       if (!(await repos.certificates.markRenewalNotified(certificate.serial, now))) return false;
       const holder = await holderOf(runtime, repos, certificate);
       // No one to tell (account gone or deactivated): the claim stays, so it is not retried daily.
@@ -109,8 +108,7 @@ export class RenewalService {
     const now = runtime.clock.now().getTime();
     const record = certificateRecord(issued, { kind: 'personal', userId: user.id, establishmentId: null, label: current.record.label }, now);
     const actor = { name: user.identifier, ip };
-    const abandoned = await runtime.storage.db.transaction(async (tx) => {
-      const repos = repositories(tx);
+    const abandoned = await runtime.storage.transaction(async (repos) => {
       // An earlier renewal of this certificate that was never confirmed: its key may sit in a download folder.
       const earlier = await repos.certificates.pendingReplacements(current.record.serial);
       for (const serial of earlier) await repos.certificates.revoke(serial, 'superseded', now);

@@ -218,3 +218,15 @@ export interface DuplicateCandidate {
   status: string;
   userId: string | null;
 }
+
+/** One forgotten-password link, as stored (the token itself never is: only its SHA-256). */
+export interface PasswordReset {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Set once: when the link was used, or when a newer link replaced it. */
+  usedAt: number | null;
+  createdIp: string | null;
+}

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { enqueueMail } from '../notification/outbox.ts';
 import { renderMail } from '../notification/templates.ts';
 import type { User } from '../storage/index.ts';
-import { PasswordResetRepository } from '../storage/repositories/password-resets.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';
 
@@ -68,7 +67,7 @@ export async function forgotPassword(deps: PortalDeps, form: ForgotPasswordForm,
 
   await storage.transaction(async (repos) => {
     const audit = auditor.with(repos.audit);
-    const resets = new PasswordResetRepository(repos.db);
+    const resets = repos.passwordResets;
     await resets.purgeExpired(now - PURGE_AFTER_MS);
     const subject = user?.identifier ?? identifier!.toLowerCase().slice(0, 100);
     if (outcome !== 'link_sent' || !user) {

@@ -1,7 +1,7 @@
 import { hashPassword } from '../authentication/password.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import type { User } from '../storage/index.ts';
-import { PasswordResetRepository, type PasswordReset } from '../storage/repositories/password-resets.ts';
+import type { PasswordReset } from '../model/index.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import type { FieldError } from './fields.ts';
 import { FormCheck } from './fields.ts';
@@ -40,7 +40,7 @@ function unusable(user: User): boolean {
 /** Reads a link without spending it (mail scanners open links: the page asks for the password first). */
 export async function inspectResetLink(deps: PortalDeps, token: unknown): Promise<ResetLinkState> {
   if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) return { ok: false, reason: 'invalid' };
-  const reset = await new PasswordResetRepository(deps.storage.db).findByHash(resetTokenHash(token));
+  const reset = await deps.storage.passwordResets.findByHash(resetTokenHash(token));
   if (!reset) return { ok: false, reason: 'invalid' };
   const user = await deps.storage.users.findById(reset.userId);
   if (!user) return { ok: false, reason: 'invalid' };
@@ -84,7 +84,7 @@ export async function resetPassword(deps: PortalDeps, form: ResetForm, context: 
     const now = clock.now().getTime();
     const current = await repos.users.findById(user.id);
     if (!current || unusable(current)) return 'account_unavailable';
-    const resets = new PasswordResetRepository(repos.db);
+    const resets = repos.passwordResets;
     const spent = await resets.spend(resetTokenHash(token), now);
     if (!spent) return now >= state.reset.expiresAt ? 'expired' : 'used';
     const provisionalExpiresAt = current.status === 'provisional' ? now + config.accounts.provisionalPasswordDays * 86_400_000 : null;

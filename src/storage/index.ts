@@ -26,6 +26,7 @@ import { AccessRequestRepository } from './repositories/access-requests.ts';
 import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
+import { PasswordResetRepository } from './repositories/password-resets.ts';
 import { DuplicateCandidateRepository } from './repositories/duplicates.ts';
 import { PeopleRepository } from './repositories/people.ts';
 import { DashboardRepository } from './repositories/dashboard.ts';
@@ -59,6 +60,7 @@ export type {
   DashboardRepository,
   PeopleRepository,
   DuplicateCandidateRepository,
+  PasswordResetRepository,
 };
 
 export interface Repositories {
@@ -77,6 +79,8 @@ export interface Repositories {
   outbox: OutboxRepository;
   apiTokens: ApiTokenRepository;
   emailChanges: EmailChangeRepository;
+  /** Single-use password reset links (hashes only). */
+  passwordResets: PasswordResetRepository;
   /** What a registration is compared with to flag possible duplicates (reads). */
   duplicateCandidates: DuplicateCandidateRepository;
   /** The console's people list and person page (reads). */
@@ -119,6 +123,7 @@ export function repositories(db: Db): Repositories {
     outbox: new OutboxRepository(db),
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
+    passwordResets: new PasswordResetRepository(db),
     duplicateCandidates: new DuplicateCandidateRepository(db),
     people: new PeopleRepository(db),
     dashboard: new DashboardRepository(db),

@@ -1,19 +1,8 @@
 import type { Db } from '../db.ts';
+import type { PasswordReset } from '../../model/index.ts';
 import { camel } from './rows.ts';
 
-/** One forgotten-password link, as stored (the token itself never is: only its SHA-256). */
-export interface PasswordReset {
-  id: string;
-  tokenHash: string;
-  userId: string;
-  createdAt: number;
-  expiresAt: number;
-  /** Set once: when the link was used, or when a newer link replaced it. */
-  usedAt: number | null;
-  createdIp: string | null;
-}
-
-/** Owns (writes): password_resets. `password_resets` (migration 012), on a connection or a transaction. */
+/** Owns (writes): password_resets (migration 012). */
 export class PasswordResetRepository {
   constructor(private readonly db: Db) {}
 
