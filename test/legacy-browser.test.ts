@@ -62,8 +62,8 @@ describe.each(databaseBackends())('first use of OpenDRP with a legacy identifier
       await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.waitForURL(/\/\.passerelle\/ancien-identifiant\?next=/);
-      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Première utilisation de OpenDRP');
-      expect(await page.getByRole('heading', { name: 'Déjà utilisateur de OpenDRP ?' }).isVisible()).toBe(true);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Première utilisation d’OpenDRP');
+      expect(await page.getByRole('heading', { name: 'Déjà utilisateur d’OpenDRP ?' }).isVisible()).toBe(true);
       expect(await page.getByRole('heading', { name: 'Nouveau sur OpenDRP ?' }).isVisible()).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
 

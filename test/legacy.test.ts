@@ -263,7 +263,7 @@ describe.each(databaseBackends())('legacy identifiers on $name', ({ url }) => {
     const page = await b.get(first.headers.location!);
     expect(page.status).toBe(200);
     expect(page.body).toContain('data-page="legacy-first-use"');
-    expect(text(page.body)).toContain('Déjà utilisateur de OpenDRP');
+    expect(text(page.body)).toContain('Déjà utilisateur d’OpenDRP');
     expect(text(page.body)).toContain('Nouveau sur OpenDRP');
     expect(text(page.body)).toContain(user.identifier);
 
