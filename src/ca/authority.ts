@@ -5,8 +5,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.
 import type { CertificateRecord, Establishment, Repositories, Storage, User } from '../storage/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { Actor } from '../model/actor.ts';
-import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type Pki, type RevocationReason } from '../pki/index.ts';
-import { certificateRecord, collectiveProfile, personalProfile } from './records.ts';
+import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type IssuedCertificate, type Pki, type RevocationReason } from '../pki/index.ts';
+import { certificateRecord, collectiveProfile, personalProfile, type CertificateOwner } from './records.ts';
 
 export interface AuthorityDeps {
   pki: Pki;
@@ -18,44 +18,76 @@ export interface AuthorityDeps {
   crlValidityHours: number;
 }
 
+/** Who an issuance or revocation is audited for: the account identifier or `establishment:<id>`. */
+export interface Subject {
+  subject: string;
+}
+
+/** Options of a revocation made inside a caller's transaction. */
+export interface RevokeOptions {
+  /** Audit details; by default the coordinator's own certificate, when the action came with one. */
+  details?: Record<string, unknown> | null;
+  /** Mail the holder (default); a renewal abandoned by its own holder is not news to them. */
+  notify?: boolean;
+}
+
 /**
- * Issuance and revocation with their records: the certificate row, the audit event and,
- * on revocation, a new CRL — so every replica sees the same state in the database.
+ * The only code that issues, records and revokes certificates: the certificate row, the audit event, the
+ * holder's mail on revocation and the CRL — so every replica sees the same state in the database.
+ * Features with their own transaction (withdrawal spends a code, renewal links the old certificate) sign
+ * with `sign` and record with `recordIssued` / `revokeIn` on their transaction's repositories.
  */
 export class CertificateAuthority {
   constructor(private readonly deps: AuthorityDeps) {}
 
   async issueForUser(user: User, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
-    return this.#issue(personalProfile(user, this.deps.organization), { userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subjectName: user.identifier }, publicKey, actor);
+    return this.#issue(personalProfile(user, this.deps.organization), { kind: 'personal', userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subject: user.identifier }, publicKey, actor);
   }
 
   async issueCollective(establishment: Establishment, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
     const machineLabel = requireLabel(label);
-    return this.#issue(collectiveProfile(establishment, machineLabel), { userId: null, establishmentId: establishment.id, label: machineLabel, subjectName: `establishment:${establishment.id}` }, publicKey, actor);
+    return this.#issue(collectiveProfile(establishment, machineLabel), { kind: 'collective', userId: null, establishmentId: establishment.id, label: machineLabel, subject: `establishment:${establishment.id}` }, publicKey, actor);
   }
 
-  async #issue(
-    profile: ClientProfile,
-    owner: { userId: string | null; establishmentId: string | null; label: string; subjectName: string },
-    publicKey: CryptoKey,
+  /** The profile of a personal certificate: the subject comes from the account, never from the CSR. */
+  personalProfile(user: User): ClientProfile {
+    return personalProfile(user, this.deps.organization);
+  }
+
+  /** Signs a certificate; nothing is recorded until `recordIssued` runs (so the caller's transaction stays short). */
+  sign(profile: ClientProfile, publicKey: CryptoKey): Promise<IssuedCertificate> {
+    return issueClientCertificate(this.deps.pki, profile, publicKey);
+  }
+
+  /**
+   * Records a signed certificate in the caller's transaction: the row (with the serial it replaces, for a
+   * renewal) and the `certificate.issue` audit event, `details` between the kind/label and the expiry.
+   */
+  async recordIssued(
+    repos: Repositories,
+    issued: IssuedCertificate,
+    owner: CertificateOwner & Subject & { replacesSerial?: string },
     actor: Actor,
+    details: Record<string, unknown> = {},
   ): Promise<CertificateRecord> {
-    const label = owner.label;
-    const issued = await issueClientCertificate(this.deps.pki, profile, publicKey);
-    const record = certificateRecord(issued, { kind: profile.kind, userId: owner.userId, establishmentId: profile.kind === 'collective' ? owner.establishmentId : null, label }, this.deps.clock.now().getTime());
-    await this.deps.storage.transaction(async (repos) => {
-      await repos.certificates.insert(record);
-      await this.deps.auditor.with(repos.audit).record({
-        action: 'certificate.issue',
-        outcome: 'success',
-        actor: actor.name,
-        ip: actor.ip ?? null,
-        certificateSerial: record.serial,
-        subject: owner.subjectName,
-        details: { kind: record.kind, label, notAfter: new Date(record.notAfter).toISOString() },
-      });
+    const record = certificateRecord(issued, owner, this.deps.clock.now().getTime());
+    await repos.certificates.insert(record);
+    if (owner.replacesSerial) await repos.certificates.setReplacesSerial(record.serial, owner.replacesSerial);
+    await this.deps.auditor.with(repos.audit).record({
+      action: 'certificate.issue',
+      outcome: 'success',
+      actor: actor.name,
+      ip: actor.ip ?? null,
+      certificateSerial: record.serial,
+      subject: owner.subject,
+      details: { kind: record.kind, label: record.label, ...details, notAfter: new Date(record.notAfter).toISOString() },
     });
     return record;
+  }
+
+  async #issue(profile: ClientProfile, owner: CertificateOwner & Subject, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
+    const issued = await this.sign(profile, publicKey);
+    return this.deps.storage.transaction((repos) => this.recordIssued(repos, issued, owner, actor));
   }
 
   /** Revokes at once (the gateway checks the database on every request) and publishes a new CRL. */
@@ -65,28 +97,37 @@ export class CertificateAuthority {
     const existing = await this.deps.storage.certificates.findBySerial(normalized);
     if (!existing) throw new NotFoundError('certificate_not_found', `no certificate with serial ${serial}`);
     const revoked = await this.deps.storage.transaction(async (repos) => {
-      const changed = await repos.certificates.revoke(normalized, reason, this.deps.clock.now().getTime());
-      if (!changed) throw new ConflictError('already_revoked', `certificate ${normalized} is already revoked`);
-      const holder = await certificateHolder(repos, existing);
-      await this.deps.auditor.with(repos.audit).record({
-        action: 'certificate.revoke',
-        outcome: 'success',
-        reason,
-        actor: actor.name,
-        ip: actor.ip ?? null,
-        certificateSerial: normalized,
-        // certificateSerial is the revoked one; the coordinator's own certificate goes in details.
-        details: actor.certificateSerial ? { actorCertificateSerial: actor.certificateSerial } : null,
-        subject: holder?.subject ?? null,
-      });
-      // The holder hears of it, in the same transaction (a replaced certificate gets a "replaced" wording).
-      if (holder) {
-        await enqueueMail(repos, this.deps, { to: holder.email, template: 'certificate.revoked', lang: holder.lang, data: { holderName: holder.name, label: existing.label, serial: normalized, reason } });
-      }
+      if (!(await this.revokeIn(repos, existing, reason, actor))) throw new ConflictError('already_revoked', `certificate ${normalized} is already revoked`);
       return (await repos.certificates.findBySerial(normalized))!;
     });
     await this.publishCrl();
     return revoked;
+  }
+
+  /**
+   * Revokes in the caller's transaction: the row, the audit event and the holder's mail (a replaced
+   * certificate gets a "replaced" wording). False when it was already revoked. The caller publishes a CRL
+   * once its transaction has committed.
+   */
+  async revokeIn(repos: Repositories, certificate: CertificateRecord, reason: RevocationReason, actor: Actor, options: RevokeOptions = {}): Promise<boolean> {
+    const { serial } = certificate;
+    if (!(await repos.certificates.revoke(serial, reason, this.deps.clock.now().getTime()))) return false;
+    const holder = await certificateHolder(repos, certificate);
+    await this.deps.auditor.with(repos.audit).record({
+      action: 'certificate.revoke',
+      outcome: 'success',
+      reason,
+      actor: actor.name,
+      ip: actor.ip ?? null,
+      certificateSerial: serial,
+      // certificateSerial is the revoked one; the coordinator's own certificate goes in details.
+      details: options.details !== undefined ? options.details : actor.certificateSerial ? { actorCertificateSerial: actor.certificateSerial } : null,
+      subject: holder?.subject ?? null,
+    });
+    if (holder && options.notify !== false) {
+      await enqueueMail(repos, this.deps, { to: holder.email, template: 'certificate.revoked', lang: holder.lang, data: { holderName: holder.name, label: certificate.label, serial, reason } });
+    }
+    return true;
   }
 
   /** Signs a CRL of every revoked serial and stores it under the next number. */

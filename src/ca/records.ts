@@ -11,12 +11,16 @@ export function collectiveProfile(establishment: Establishment, machineLabel: st
   return { kind: 'collective', establishmentId: establishment.id, establishmentName: establishment.name, machineLabel };
 }
 
-/** The row of a certificate issued outside CertificateAuthority (so it can share the caller's transaction). */
-export function certificateRecord(
-  issued: IssuedCertificate,
-  owner: { kind: CertificateKind; userId: string | null; establishmentId: string | null; label: string },
-  now: number,
-): CertificateRecord {
+/** Whose certificate it is: a person's, or an establishment's shared workstation. */
+export interface CertificateOwner {
+  kind: CertificateKind;
+  userId: string | null;
+  establishmentId: string | null;
+  label: string;
+}
+
+/** The row of a newly signed certificate (CertificateAuthority.recordIssued inserts it). */
+export function certificateRecord(issued: IssuedCertificate, owner: CertificateOwner, now: number): CertificateRecord {
   return {
     serial: issued.serial,
     fingerprintSha256: issued.fingerprintSha256,

@@ -1,11 +1,9 @@
 import type { Runtime } from '../core/runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
-import { issueClientCertificate } from '../pki/index.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { CertificateRecord, Repositories, User } from '../storage/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
-import { certificateRecord, personalProfile } from '../ca/records.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -102,28 +100,25 @@ export class RenewalService {
 
   async renew(current: CertificateContext, csrText: string, ip: string | null): Promise<RenewalResult> {
     const { runtime } = this;
+    const { authority } = runtime;
     const user = this.holder(current);
     const publicKey = await csrPublicKey(readCsr(csrText));
-    const issued = await issueClientCertificate(runtime.pki, personalProfile(user, runtime.config.pki.organization), publicKey);
-    const now = runtime.clock.now().getTime();
-    const record = certificateRecord(issued, { kind: 'personal', userId: user.id, establishmentId: null, label: current.record.label }, now);
+    const issued = await authority.sign(authority.personalProfile(user), publicKey);
     const actor = { name: user.identifier, ip };
-    const abandoned = await runtime.storage.transaction(async (repos) => {
+    const replaces = current.record.serial;
+    const { record, abandoned } = await runtime.storage.transaction(async (repos) => {
       // An earlier renewal of this certificate that was never confirmed: its key may sit in a download folder.
-      const earlier = await repos.certificates.pendingReplacements(current.record.serial);
-      for (const serial of earlier) await repos.certificates.revoke(serial, 'superseded', now);
-      await repos.certificates.insert(record);
-      await repos.certificates.setReplacesSerial(record.serial, current.record.serial);
-      const audit = runtime.auditor.with(repos.audit);
+      const earlier = await repos.certificates.pendingReplacements(replaces);
       for (const serial of earlier) {
-        await audit.record({ action: 'certificate.revoke', outcome: 'success', reason: 'superseded', actor: actor.name, ip, certificateSerial: serial, subject: user.identifier, details: { renewalAbandoned: true } });
+        const pending = await repos.certificates.findBySerial(serial);
+        if (pending) await authority.revokeIn(repos, pending, 'superseded', actor, { details: { renewalAbandoned: true }, notify: false });
       }
-      const details = { kind: 'personal', label: record.label, replaces: current.record.serial, notAfter: new Date(record.notAfter).toISOString() };
-      await audit.record({ action: 'certificate.issue', outcome: 'success', actor: actor.name, ip, certificateSerial: record.serial, subject: user.identifier, details });
-      await audit.record({ action: 'renewal.issue', outcome: 'success', actor: actor.name, ip, certificateSerial: record.serial, subject: user.identifier, details: { replaces: current.record.serial } });
-      return earlier.length;
+      const owner = { kind: 'personal' as const, userId: user.id, establishmentId: null, label: current.record.label, subject: user.identifier, replacesSerial: replaces };
+      const record = await authority.recordIssued(repos, issued, owner, actor, { replaces });
+      await runtime.auditor.with(repos.audit).record({ action: 'renewal.issue', outcome: 'success', actor: actor.name, ip, certificateSerial: record.serial, subject: user.identifier, details: { replaces } });
+      return { record, abandoned: earlier.length };
     });
-    if (abandoned > 0) await runtime.authority.publishCrl();
+    if (abandoned > 0) await authority.publishCrl();
     return { certificate: record.pem, chain: [runtime.pki.issuingPem, runtime.pki.rootPem], serial: record.serial, label: record.label };
   }
 }

@@ -1,12 +1,12 @@
 import type { Runtime } from '../core/runtime.ts';
-import { issueClientCertificate, type ClientProfile, type IssuedCertificate } from '../pki/index.ts';
+import type { ClientProfile, IssuedCertificate } from '../pki/index.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { ConflictError, ForbiddenError, PasserelleError } from '../shared/errors.ts';
 import type { AuditEventInput, Repositories } from '../storage/index.ts';
 import { parseWithdrawalIdentifier } from './withdrawal-codes.ts';
 import { csrPublicKey, readCsr, type ReadCsr } from './withdrawal-csr.ts';
 import { withdrawalCandidates, type WithdrawalCandidate } from './withdrawal-lookup.ts';
-import { certificateRecord, collectiveProfile, personalProfile } from '../ca/records.ts';
+import { collectiveProfile, type CertificateOwner } from '../ca/records.ts';
 import { samePublicKey } from './withdrawal-retry.ts';
 
 export interface RedeemInput {
@@ -121,7 +121,7 @@ export class WithdrawalService {
     if (match.owner?.status === 'deactivated') throw new ForbiddenError('account_deactivated', 'this account is deactivated');
 
     const publicKey = await csrPublicKey(csr);
-    const issued = await issueClientCertificate(this.runtime.pki, this.#profile(match), publicKey);
+    const issued = await this.runtime.authority.sign(this.#profile(match), publicKey);
     const spent = await this.#record(match, issued, csr!, input.ip);
     if (spent) return this.#result(issued.pem, issued.serial, match.request.label);
     // Another request spent the code between our read and our transaction: answer as if it came first.
@@ -166,22 +166,18 @@ export class WithdrawalService {
     return this.#result(record.pem, record.serial, record.label);
   }
 
-  /** Spend, record, mark withdrawn and audit in one transaction; false when the code was spent meanwhile. */
+  /** Spend, record (through the authority), mark withdrawn and audit in one transaction; false when the code was spent meanwhile. */
   async #record(match: WithdrawalCandidate, issued: IssuedCertificate, csr: ReadCsr, ip: string | null): Promise<boolean> {
-    const { storage, clock, auditor } = this.runtime;
+    const { storage, clock, auditor, authority } = this.runtime;
     const now = clock.now().getTime();
     const { request } = match;
-    const record = certificateRecord(issued, request, now);
     const subject = subjectOf(match);
     const outcome = await storage
       .transaction(async (repos: Repositories) => {
         if (!(await repos.withdrawalCodes.spend(match.code.id, csr.sha256, issued.serial, now))) throw new Lost();
-        await repos.certificates.insert(record);
+        const record = await authority.recordIssued(repos, issued, { ...ownerOf(request), subject }, { name: subject, ip }, { requestId: request.id });
         if (!(await repos.certificateRequests.markWithdrawn(request.id, issued.serial))) throw codeUsed();
-        const audit = auditor.with(repos.audit);
-        const details = { kind: record.kind, label: record.label, requestId: request.id, notAfter: new Date(record.notAfter).toISOString() };
-        await audit.record({ action: 'certificate.issue', outcome: 'success', actor: subject, ip, certificateSerial: record.serial, subject, details });
-        await audit.record({ action: 'withdrawal.redeem', outcome: 'success', actor: subject, ip, certificateSerial: record.serial, subject, details: { requestId: request.id, csrSha256: csr.sha256 } });
+        await auditor.with(repos.audit).record({ action: 'withdrawal.redeem', outcome: 'success', actor: subject, ip, certificateSerial: record.serial, subject, details: { requestId: request.id, csrSha256: csr.sha256 } });
         return true;
       })
       .catch((error: unknown) => {
@@ -194,7 +190,7 @@ export class WithdrawalService {
   #profile({ request, owner, establishment }: WithdrawalCandidate): ClientProfile {
     if (request.kind === 'personal') {
       if (!owner) throw new ConflictError('account_missing', 'the account of this request no longer exists');
-      return personalProfile(owner, this.runtime.config.pki.organization);
+      return this.runtime.authority.personalProfile(owner);
     }
     if (!establishment) throw new ConflictError('establishment_missing', 'the establishment of this request no longer exists');
     return collectiveProfile(establishment, request.label);
@@ -222,6 +218,11 @@ async function findMatch(candidates: WithdrawalCandidate[], code: string): Promi
     if (await verifyPassword(candidate.code.codeHash, code)) return candidate;
   }
   return null;
+}
+
+/** The certificate's owner, as the request names it. */
+function ownerOf({ kind, userId, establishmentId, label }: WithdrawalCandidate['request']): CertificateOwner {
+  return { kind, userId, establishmentId, label };
 }
 
 function subjectOf({ request, owner }: WithdrawalCandidate): string {
