@@ -36,9 +36,10 @@ function sourcesOf(distFile: string): string[] | null {
 }
 
 export async function build(): Promise<void> {
-  // Taken before anything is read: a source saved during the build leaves dist/ stale.
-  const sources = newestSourceTime(ROOT);
+  // The bundles are written into src/ (git-ignored): build them first, then take the sources' time
+  // before tsc reads them, so a source saved during the compilation leaves dist/ stale.
   await buildAssets();
+  const sources = newestSourceTime(ROOT);
   const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status ?? tsc.signal}): dist/ not updated`);
   let copied = 0;

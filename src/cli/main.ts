@@ -1,17 +1,16 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { openRuntime, pkiOptions, serverHosts, type Runtime } from '../app/runtime.ts';
-import { initPki } from '../pki/index.ts';
-import { generateKeyPair, exportPrivateKeyPem, type KeyAlgorithm } from '../pki/index.ts';
+import type { Runtime } from '../app/runtime.ts';
+import type { KeyAlgorithm } from '../pki/index.ts';
 import { READABLE_ALPHABET, cryptoRandom } from '../shared/random.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { systemClock } from '../shared/clock.ts';
 import { createOutput, readStdin, reportFailure, type Output } from './output.ts';
 import { cliActor } from './actor.ts';
-import { writeBundle } from '../ca/bundle-files.ts';
 import { formatAuditEvents, parseWhen } from './commands/audit.ts';
-import { serve } from '../app/serve.ts';
-import { deactivatePerson, reactivatePerson, unlockPerson } from '../people/actions.ts';
+
+// The runtime, the PKI, the HTTP stack and the domain are imported by the commands that use them
+// (`await import(…)`), so `passerelle --help` and `config` load little (README, "Production start-up").
 
 const program = new Command('passerelle')
   .description('Passerelle: certificate-based authentication gateway')
@@ -24,6 +23,7 @@ function output(): Output {
 
 /** Runs a command with a runtime (config, storage, PKI), closing it afterwards. */
 async function withRuntime<T>(fn: (runtime: Runtime, out: Output) => Promise<T>): Promise<T> {
+  const { openRuntime } = await import('../app/runtime.ts');
   const runtime = await openRuntime(loadConfig());
   try {
     return await fn(runtime, output());
@@ -37,6 +37,7 @@ program
   .description('start the public listener and the gateway')
   .option('--demo', 'development: create a demo clinician, establishment and certificates, and start the demo application')
   .action(async (options: { demo?: boolean }) => {
+    const { serve } = await import('../app/serve.ts');
     await serve({ demo: Boolean(options.demo), json: output().json });
   });
 
@@ -56,6 +57,7 @@ pki
   .option('--force', 'replace existing material (every issued certificate stops working)')
   .action(async (options: { force?: boolean }) => {
     const config = loadConfig();
+    const [{ initPki }, { pkiOptions, serverHosts }] = await Promise.all([import('../pki/index.ts'), import('../app/runtime.ts')]);
     const created = await initPki(pkiOptions(config, systemClock), { force: Boolean(options.force) });
     const data = { dir: created.dir, root: created.root.subject, issuing: created.issuing.subject, serverHosts: serverHosts(config), encrypted: Boolean(config.pki.passphrase) };
     output().result(data, [
@@ -104,6 +106,7 @@ for (const [name, description] of [
       await withRuntime(async (runtime, out) => {
         // The same operations as the console, so the CLI mails and audits alike.
         const { id } = await runtime.accounts.requireUser(who);
+        const { unlockPerson, deactivatePerson, reactivatePerson } = await import('../people/actions.ts');
         const act = { unlock: unlockPerson, deactivate: deactivatePerson, reactivate: reactivatePerson }[name];
         const changed = await act(runtime, id, cliActor());
         out.result(changed, [`${changed.identifier}: ${changed.status}${name === 'unlock' ? ' (new provisional password sent by mail)' : ''}`]);
@@ -163,6 +166,7 @@ cert
     if (o.collective && !o.establishment) throw new BadRequestError('usage', '--collective needs --establishment');
     const p12Password = o.p12PasswordStdin ? await readStdin() : cryptoRandom.string(16, READABLE_ALPHABET);
     if (p12Password.length < 8) throw new BadRequestError('weak_password', 'the PKCS#12 password needs at least 8 characters');
+    const [{ generateKeyPair, exportPrivateKeyPem }, { writeBundle }] = await Promise.all([import('../pki/index.ts'), import('../ca/bundle-files.ts')]);
     await withRuntime(async (runtime, out) => {
       const keys = await generateKeyPair(o.keyAlgorithm);
       const actor = cliActor();

@@ -1,25 +1,12 @@
-import { refuseIfSecondApprovalNeeded } from '../../console/four-eyes.ts';
 import { Option, type Command } from 'commander';
 import type { Runtime } from '../../core/runtime.ts';
 import type { Output } from '../output.ts';
 import { cliActor } from '../actor.ts';
-import {
-  approveAccessRequest,
-  approveCertificateRequest,
-  approveRegistration,
-  createCollectiveRequest,
-  listAccessRequests,
-  listCertificateRequests,
-  listRegistrations,
-  reissueWithdrawalCode,
-  rejectAccessRequest,
-  rejectCertificateRequest,
-  rejectRegistration,
-  type AccessRequestView,
-  type ApprovedCertificateRequest,
-  type CertificateRequestView,
-  type RegistrationView,
-} from '../../approval/index.ts';
+import type { AccessRequestView, ApprovedCertificateRequest, CertificateRequestView, RegistrationView } from '../../approval/index.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const approval = () => import('../../approval/index.ts');
+const fourEyes = () => import('../../console/four-eyes.ts');
 
 /** main.ts's `withRuntime`: opens the runtime, runs, closes. */
 export type WithRuntime = <T>(fn: (runtime: Runtime, out: Output) => Promise<T>) => Promise<T>;
@@ -71,6 +58,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('list registrations (with possible duplicates)')
     .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'all']).default('pending'))
     .action(async (o: { status: 'pending' | 'approved' | 'rejected' | 'all' }) => {
+      const { listRegistrations } = await approval();
       await withRuntime(async (runtime, out) => {
         const rows = await listRegistrations(runtime, o.status === 'all' ? undefined : o.status);
         out.result(rows, registrationLines(rows));
@@ -80,6 +68,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('approve <id>')
     .description('create the account and mail its identifier and provisional password')
     .action(async (id: string) => {
+      const { approveRegistration } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'registration.approve');
         const r = await approveRegistration(runtime, id, cliActor());
@@ -91,6 +81,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .description('reject; the reason is mailed to the person')
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
+      const { rejectRegistration } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'registration.reject');
         const r = await rejectRegistration(runtime, id, o.reason, cliActor());
@@ -103,6 +95,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('list')
     .addOption(new Option('--status <status>').choices(['pending', 'approved', 'rejected', 'withdrawn', 'all']).default('pending'))
     .action(async (o: { status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'all' }) => {
+      const { listCertificateRequests } = await approval();
       await withRuntime(async (runtime, out) => {
         const rows = await listCertificateRequests(runtime, o.status === 'all' ? undefined : o.status);
         out.result(rows, certificateRequestLines(rows));
@@ -112,6 +105,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('approve <id>')
     .description('approve: a withdrawal code is mailed in a password-protected PDF, the password in a second mail')
     .action(async (id: string) => {
+      const { approveCertificateRequest } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
         const r = await approveCertificateRequest(runtime, id, cliActor());
@@ -122,6 +117,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('reject <id>')
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
+      const { rejectCertificateRequest } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.reject');
         const r = await rejectCertificateRequest(runtime, id, o.reason, cliActor());
@@ -132,6 +129,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('new-code <id>')
     .description('issue a new withdrawal code for an approved request (the previous one stops working)')
     .action(async (id: string) => {
+      const { reissueWithdrawalCode } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.new-code');
         const r = await reissueWithdrawalCode(runtime, id, cliActor());
@@ -145,6 +144,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .requiredOption('--label <label>', 'workstation label')
     .option('--approve', 'approve it at once (the code goes to the establishment referent)')
     .action(async (o: { establishment: string; label: string; approve?: boolean }) => {
+      const { createCollectiveRequest } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         if (o.approve) refuseIfSecondApprovalNeeded(runtime.config, 'certificate-request.approve');
         const r = await createCollectiveRequest(runtime, { establishmentId: o.establishment, label: o.label, approve: Boolean(o.approve) }, cliActor());
@@ -157,6 +158,7 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('list')
     .addOption(new Option('--status <status>').choices(['pending', 'granted', 'rejected', 'all']).default('pending'))
     .action(async (o: { status: 'pending' | 'granted' | 'rejected' | 'all' }) => {
+      const { listAccessRequests } = await approval();
       await withRuntime(async (runtime, out) => {
         const rows = await listAccessRequests(runtime, o.status === 'all' ? undefined : o.status);
         out.result(rows, accessRequestLines(rows));
@@ -166,6 +168,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('approve <id>')
     .description('grant access and tell the person')
     .action(async (id: string) => {
+      const { approveAccessRequest } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'access-request.approve');
         const r = await approveAccessRequest(runtime, id, cliActor());
@@ -176,6 +180,8 @@ export function registerApprovalCommands(program: Command, withRuntime: WithRunt
     .command('reject <id>')
     .requiredOption('--reason <reason>')
     .action(async (id: string, o: { reason: string }) => {
+      const { rejectAccessRequest } = await approval();
+      const { refuseIfSecondApprovalNeeded } = await fourEyes();
       await withRuntime(async (runtime, out) => {
         refuseIfSecondApprovalNeeded(runtime.config, 'access-request.reject');
         const r = await rejectAccessRequest(runtime, id, o.reason, cliActor());

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { cliActor } from '../actor.ts';
-import { resetTotp } from '../../console/index.ts';
 import type { WithRuntime } from './approval.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const consoleDomain = () => import('../../console/index.ts');
 
 /** `console totp-reset`: the coordination console's operations from a terminal. */
 export function registerConsoleCommands(program: Command, withRuntime: WithRuntime): void {
@@ -10,6 +12,7 @@ export function registerConsoleCommands(program: Command, withRuntime: WithRunti
     .command('totp-reset <user>')
     .description("remove a coordinator's TOTP second factor and recovery codes (lost phone); they enrol again at their next console login")
     .action(async (who: string) => {
+      const { resetTotp } = await consoleDomain();
       await withRuntime(async (runtime, out) => {
         const user = await runtime.accounts.requireUser(who);
         const removed = await resetTotp(runtime, user, cliActor());

@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { cliActor } from '../actor.ts';
-import {
-  cutOverApplication,
-  cutOverUser,
-  importLegacyAccounts,
-  legacyProgress,
-  listConflicts,
-  listLocks,
-  listMappings,
-  resolveConflict,
-  unlockLegacyIdentifier,
-  type CutOverReport,
-  type ImportReport,
-} from '../../legacy/index.ts';
+import type { CutOverReport, ImportReport } from '../../legacy/index.ts';
 import { BadRequestError } from '../../shared/errors.ts';
 import type { WithRuntime } from './approval.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const legacyDomain = () => import('../../legacy/index.ts');
 
 function day(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -44,6 +35,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .requiredOption('--app <app>', 'application id')
     .option('--skip-invalid', 'import the good rows even when some are rejected (default: any bad row stops the import)')
     .action(async (file: string, o: { app: string; skipInvalid?: boolean }) => {
+      const { importLegacyAccounts } = await legacyDomain();
       let csv: string;
       try {
         csv = readFileSync(file, 'utf8');
@@ -61,6 +53,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .command('status')
     .description('migration progress per application')
     .action(async () => {
+      const { legacyProgress } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         const rows = await legacyProgress(runtime);
         out.result(
@@ -90,6 +83,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .requiredOption('--app <app>', 'application id')
     .addOption(new Option('--status <status>').choices(['mapped', 'cut_over']))
     .action(async (o: { app: string; status?: 'mapped' | 'cut_over' }) => {
+      const { listMappings } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         const rows = await listMappings(runtime, o.app, { ...(o.status ? { status: o.status } : {}), limit: 1000 });
         out.result(rows, rows.length === 0 ? ['(no mappings)'] : rows.map((m) => [m.legacyUsername, m.identifier ?? m.userId, m.status, day(m.createdAt), m.cutOverAt ? `cut over ${day(m.cutOverAt)} by ${m.cutOverBy}` : ''].filter(Boolean).join('  ')));
@@ -102,6 +96,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .option('--app <app>', 'application id')
     .option('--user <user>', 'id or identifier of the person')
     .action(async (o: { app?: string; user?: string }) => {
+      const { cutOverApplication, cutOverUser } = await legacyDomain();
       if (!o.app && !o.user) throw new BadRequestError('usage', 'give --app, --user, or both');
       await withRuntime(async (runtime, out) => {
         const report = o.user ? await cutOverUser(runtime, o.user, o.app ?? null, cliActor()) : await cutOverApplication(runtime, o.app!, cliActor());
@@ -115,6 +110,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .requiredOption('--app <app>', 'application id')
     .requiredOption('--legacy-user <name>', 'the legacy identifier')
     .action(async (o: { app: string; legacyUser: string }) => {
+      const { unlockLegacyIdentifier } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         await unlockLegacyIdentifier(runtime, o.app, o.legacyUser, cliActor());
         out.result({ applicationId: o.app, legacyUsername: o.legacyUser, locked: false }, [`${o.legacyUser} (${o.app}) unblocked`]);
@@ -125,6 +121,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .command('locks')
     .description('legacy identifiers blocked after too many wrong passwords')
     .action(async () => {
+      const { listLocks } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         const rows = await listLocks(runtime);
         out.result(rows, rows.length === 0 ? ['(no blocked legacy identifiers)'] : rows.map((l) => `${l.applicationId}  ${l.usernameKey}  ${l.failures} failures  since ${day(l.lockedAt)}`));
@@ -136,6 +133,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .description('legacy identifiers claimed by someone other than the person they are mapped to')
     .option('--resolved', 'list the settled ones instead')
     .action(async (o: { resolved?: boolean }) => {
+      const { listConflicts } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         const rows = await listConflicts(runtime, !o.resolved);
         out.result(rows, rows.length === 0 ? ['(no conflicts)'] : rows.map((c) => [c.id, c.applicationId, c.legacyUsername, `claimed by ${c.claimant}`, `mapped to ${c.holder}`, day(c.createdAt), c.resolution ? `${c.resolution} by ${c.resolvedBy}` : ''].filter(Boolean).join('  ')));
@@ -147,6 +145,7 @@ export function registerLegacyCommands(program: Command, withRuntime: WithRuntim
     .description('settle a conflict: keep the mapping (dismissed) or give the legacy identifier to the claimant (reassigned)')
     .addOption(new Option('--as <resolution>').choices(['dismissed', 'reassigned']).makeOptionMandatory())
     .action(async (id: string, o: { as: 'dismissed' | 'reassigned' }) => {
+      const { resolveConflict } = await legacyDomain();
       await withRuntime(async (runtime, out) => {
         const c = await resolveConflict(runtime, id, o.as, cliActor());
         out.result(c, [`${c.id} ${c.resolution}: ${c.legacyUsername} (${c.applicationId}) is now mapped to ${c.resolution === 'reassigned' ? c.claimant : c.holder}`]);

@@ -2,8 +2,12 @@ import { Option, type Command } from 'commander';
 import { cliActor } from '../actor.ts';
 import { plural } from '../output.ts';
 import { BadRequestError } from '../../shared/errors.ts';
-import { PERSON_STATUSES, getPerson, invitePerson, resendActivation, searchPeople, sendInvitationReminders, valueOrThrow, type PeoplePage, type PersonStatus } from '../../people/index.ts';
+import type { PeoplePage, PersonStatus } from '../../people/index.ts';
+import { PERSON_STATUSES } from '../../model/people.ts';
 import type { WithRuntime } from './approval.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const peopleDomain = () => import('../../people/index.ts');
 
 function pageLines(page: PeoplePage): string[] {
   if (page.people.length === 0) return ['(nobody matches)'];
@@ -23,6 +27,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .option('--limit <n>', 'page size (1-200)', '50')
     .option('--after <cursor>', 'the next page (cursor printed by the previous one)')
     .action(async (query: string | undefined, o: { status?: PersonStatus; limit: string; after?: string }) => {
+      const { searchPeople } = await peopleDomain();
       const limit = Number(o.limit);
       if (!Number.isInteger(limit)) throw new BadRequestError('usage', '--limit must be an integer');
       await withRuntime(async (runtime, out) => {
@@ -34,6 +39,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .command('show <person>')
     .description('everything about one account (id or identifier)')
     .action(async (who: string) => {
+      const { getPerson } = await peopleDomain();
       await withRuntime(async (runtime, out) => {
         const p = await getPerson(runtime, who);
         out.result(p, [
@@ -58,6 +64,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .addOption(new Option('--role <role>').choices(['clinician', 'coordinator']).default('clinician'))
     .addOption(new Option('--lang <lang>', 'language of the mails').choices(['fr', 'en']).default('fr'))
     .action(async (o: { givenName: string; familyName: string; email: string; establishment?: string; profession?: string; rpps?: string; role: string; lang: string }) => {
+      const { invitePerson, valueOrThrow } = await peopleDomain();
       await withRuntime(async (runtime, out) => {
         const establishmentId = o.establishment ? (await runtime.accounts.requireEstablishment(o.establishment)).id : undefined;
         const created = valueOrThrow(
@@ -71,6 +78,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .command('resend-activation <person>')
     .description('a provisional account: new provisional password by mail (a pending invitation starts again for 14 days)')
     .action(async (who: string) => {
+      const { resendActivation } = await peopleDomain();
       await withRuntime(async (runtime, out) => {
         const sent = await resendActivation(runtime, who, cliActor());
         const expiresAt = new Date(sent.expiresAt).toISOString();
@@ -81,6 +89,7 @@ export function registerPeopleCommands(program: Command, withRuntime: WithRuntim
     .command('send-reminders')
     .description('mail the invitation reminders that are due now (what the server does every few hours)')
     .action(async () => {
+      const { sendInvitationReminders } = await peopleDomain();
       await withRuntime(async (runtime, out) => {
         const sent = await sendInvitationReminders(runtime);
         out.result({ sent }, [`${sent} ${plural(sent, 'reminder', 'reminders')} queued`]);

@@ -3,20 +3,9 @@ import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { cliActor } from '../actor.ts';
 import type { WithRuntime } from './approval.ts';
-import {
-  deleteEstablishment,
-  exportAuditCsv,
-  getEstablishment,
-  listCertificates,
-  listOutbox,
-  parseAuditFilter,
-  parseCertificateQuery,
-  parseOutboxQuery,
-  requireEstablishment,
-  retryMessage,
-  searchEstablishments,
-  updateEstablishment,
-} from '../../registry/index.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const registry = () => import('../../registry/index.ts');
 
 /** A group main.ts already declares (`establishment`, `cert`), or a new one. */
 function group(program: Command, name: string, description: string): Command {
@@ -39,6 +28,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .description('list establishments (search by name or FINESS, accents ignored)')
     .option('--q <text>', 'words of the name, or the FINESS')
     .action(async (o: { q?: string }) => {
+      const { searchEstablishments } = await registry();
       await withRuntime(async (runtime, out) => {
         const { items, total } = await searchEstablishments(runtime, o.q, 1000);
         out.result({ establishments: items, total }, items.length ? items.map((e) => [e.id, e.finess ?? '-', e.name, e.referentEmail, `${e.people} people`, `${e.collectiveCertificates} collective`].join('  ')) : ['(no establishments)']);
@@ -48,6 +38,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .command('show <id>')
     .description('an establishment (id or FINESS): people, collective certificates, open requests')
     .action(async (id: string) => {
+      const { getEstablishment } = await registry();
       await withRuntime(async (runtime, out) => {
         const d = await getEstablishment(runtime, id);
         out.result(d, [
@@ -65,6 +56,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .option('--finess <finess>')
     .option('--referent-email <email>')
     .action(async (id: string, o: { name?: string; finess?: string; referentEmail?: string }) => {
+      const { requireEstablishment, updateEstablishment } = await registry();
       await withRuntime(async (runtime, out) => {
         const current = await requireEstablishment(runtime, id);
         const updated = await updateEstablishment(
@@ -80,6 +72,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .command('delete <id>')
     .description('delete an establishment nothing refers to (no people, certificates, requests or registrations)')
     .action(async (id: string) => {
+      const { deleteEstablishment } = await registry();
       await withRuntime(async (runtime, out) => {
         const deleted = await deleteEstablishment(runtime, id, cliActor());
         out.result(deleted, [`${deleted.id} (${deleted.name}) deleted`]);
@@ -97,6 +90,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .option('--after <cursor>', 'the "next" cursor of the previous page')
     .option('--limit <n>', 'page size (1-200)', '50')
     .action(async (o: { kind?: string; status?: string; establishment?: string; expiringWithin?: string; q?: string; after?: string; limit: string }) => {
+      const { listCertificates, parseCertificateQuery } = await registry();
       await withRuntime(async (runtime, out) => {
         const query = parseCertificateQuery({ kind: o.kind, status: o.status, establishment: o.establishment, expiringWithinDays: o.expiringWithin, q: o.q, after: o.after, limit: o.limit }, true);
         const page = await listCertificates(runtime, query);
@@ -115,6 +109,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .description('mails not yet delivered (never their content)')
     .addOption(new Option('--status <status>').choices(['pending', 'sending', 'failed']))
     .action(async (o: { status?: string }) => {
+      const { listOutbox, parseOutboxQuery } = await registry();
       await withRuntime(async (runtime, out) => {
         const list = await listOutbox(runtime, parseOutboxQuery({ status: o.status }, true));
         out.result(list, [
@@ -127,6 +122,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .command('retry <id>')
     .description('put a failed mail back in the queue')
     .action(async (id: string) => {
+      const { retryMessage } = await registry();
       await withRuntime(async (runtime, out) => {
         const message = await retryMessage(runtime, id, cliActor());
         out.result(message, [`${message.id} queued again (${message.template} to ${message.recipient})`]);
@@ -145,6 +141,7 @@ export function registerRegistryCommands(program: Command, withRuntime: WithRunt
     .option('--to <when>', 'a day (included) or an ISO timestamp')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (o: { person?: string; action?: string; app?: string; ip?: string; outcome?: string; from?: string; to?: string; out?: string }) => {
+      const { exportAuditCsv, parseAuditFilter } = await registry();
       await withRuntime(async (runtime) => {
         const filter = parseAuditFilter({ person: o.person, action: o.action, application: o.app, ip: o.ip, outcome: o.outcome, from: o.from, to: o.to }, true);
         const lines = await exportAuditCsv(runtime, filter, cliActor());

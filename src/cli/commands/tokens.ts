@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { cliActor } from '../actor.ts';
-import { createToken, listTokens, revokeToken } from '../../tokens/index.ts';
 import type { WithRuntime } from './approval.ts';
+
+// The domain is imported when a command runs, not when it is registered: `passerelle --help` stays fast.
+const tokensDomain = () => import('../../tokens/index.ts');
 
 /** `token create|list|revoke`: admin API tokens for coordinators. */
 export function registerTokenCommands(program: Command, withRuntime: WithRuntime): void {
@@ -12,6 +14,7 @@ export function registerTokenCommands(program: Command, withRuntime: WithRuntime
     .requiredOption('--user <identifier>', 'the coordinator who will use it (id or identifier)')
     .requiredOption('--name <label>', 'what it is for, e.g. "approval script"')
     .action(async (o: { user: string; name: string }) => {
+      const { createToken } = await tokensDomain();
       await withRuntime(async (runtime, out) => {
         const owner = await runtime.accounts.requireUser(o.user);
         const { token: value, record } = await createToken(runtime, { user: owner, name: o.name }, cliActor());
@@ -22,6 +25,7 @@ export function registerTokenCommands(program: Command, withRuntime: WithRuntime
     .command('list')
     .description('list tokens (never their secrets)')
     .action(async () => {
+      const { listTokens } = await tokensDomain();
       await withRuntime(async (runtime, out) => {
         const tokens = await listTokens(runtime);
         out.result(
@@ -36,6 +40,7 @@ export function registerTokenCommands(program: Command, withRuntime: WithRuntime
     .command('revoke <id>')
     .description('revoke a token at once')
     .action(async (id: string) => {
+      const { revokeToken } = await tokensDomain();
       await withRuntime(async (runtime, out) => {
         const revoked = await revokeToken(runtime, id, cliActor());
         out.result(revoked, [`token ${revoked.id} revoked`]);
