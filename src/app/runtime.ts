@@ -8,7 +8,7 @@ import { pkiDir, type Config } from '../config/index.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import { cryptoRandom, type Random } from '../shared/random.ts';
 import { PasserelleError } from '../shared/errors.ts';
-import { openStorage, type Storage } from '../storage/index.ts';
+import { openStorage } from '../storage/index.ts';
 import { Auditor } from '../audit/auditor.ts';
 import { AccountService } from '../accounts/service.ts';
 import { CertificateAuthority } from '../ca/authority.ts';

@@ -8,17 +8,18 @@ import { LoggedOutPage, LoginPage } from '../pages/index.ts';
 import { clientIp } from '../context.ts';
 import { csrfToken, csrfValid } from '../csrf.ts';
 import { sendPage } from '../respond.ts';
-import { sendDenial } from './deny.ts';
+import { sendDenial } from '../kit/deny.ts';
+import { safeNext as safeNextPath } from '../kit/safe-next.ts';
+import { LOGIN_PATH } from '../kit/paths.ts';
 import { ssoNotice } from './sso.ts';
 import { hostFamily } from './host-family.ts';
 
-const LOGIN_PATH = '/.passerelle/login';
 const LOGOUT_PATH = '/.passerelle/logout';
 
 /** Only same-origin paths: no open redirect through `next`. */
+/** A path on this application host to return to after signing in (src/http/kit/safe-next.ts). */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith(LOGIN_PATH)) return '/';
-  return value.slice(0, 2000);
+  return safeNextPath(value, LOGIN_PATH);
 }
 
 type LoginError = 'invalid_credentials' | 'session_expired' | 'csrf' | null;

@@ -7,7 +7,7 @@ import { supersedeOnFirstUse } from '../../enrollment/renewal-supersede.ts';
 import { evaluateSession, shouldTouch, type SessionLimits } from '../../authentication/session-policy.ts';
 import { decideAccess } from '../../authorization/access.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
-import { sendDenial } from './deny.ts';
+import { sendDenial } from '../kit/deny.ts';
 import { hostFamily } from './host-family.ts';
 import { sendJson, wantsHtml } from '../respond.ts';
 

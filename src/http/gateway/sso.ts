@@ -3,12 +3,14 @@ import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
 import { t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { redeemTicket, type RedeemRefusal } from '../../sso/index.ts';
-import { sendDenial } from './deny.ts';
-import { safeNext } from './login.ts';
+import { sendDenial } from '../kit/deny.ts';
+import { safeNext as safeNextPath } from '../kit/safe-next.ts';
+import { LOGIN_PATH, SSO_PATH } from '../kit/paths.ts';
+
+const safeNext = (value: unknown) => safeNextPath(value, LOGIN_PATH);
 import { hostFamily } from './host-family.ts';
 
-export const SSO_PATH = '/.passerelle/sso';
-const LOGIN_PATH = '/.passerelle/login';
+export { SSO_PATH };
 
 /** What the login form tells someone whose ticket did not open a session (`?sso=…`). */
 export const SSO_NOTICES = ['expired', 'used', 'invalid', 'shared', 'not_personal', 'other_person'] as const;

@@ -6,16 +6,13 @@ import { sendPage } from '../respond.ts';
 import { t } from '../i18n/index.ts';
 import { NOTICES, PortalMessagePage, type PortalPageProps } from '../pages/portal/index.ts';
 import type { RequestContext } from '../../portal/deps.ts';
+import { safeNext as safeNextPath } from '../kit/safe-next.ts';
+import { fields } from '../kit/forms.ts';
 
 export const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 30 });
 
-/** The posted fields, strings only (anything else reads as absent). */
-export function fields(req: Request): Record<string, string> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
-  return out;
-}
+// Shared readers (src/http/kit), importable from here as before.
+export { fields };
 
 export function requestContext(req: Request, res: Response): RequestContext {
   return { ip: clientIp(req), lang: res.locals.lang };
@@ -72,7 +69,6 @@ export function sendRateLimited(deps: HttpDeps, req: Request, res: Response, ret
 
 /** Only same-origin portal paths: no open redirect through `next`. */
 export function safeNext(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith('/connexion')) return '/';
-  return value.slice(0, 2000);
+  return safeNextPath(value, '/connexion');
 }
 

@@ -8,7 +8,7 @@ import { sendPage } from '../respond.ts';
 import { t } from '../i18n/index.ts';
 import { PortalMessagePage } from '../pages/portal/index.ts';
 import { issueTicket, type IssueRefusal } from '../../sso/index.ts';
-import { SSO_PATH } from '../gateway/sso.ts';
+import { SSO_PATH } from '../kit/paths.ts';
 import { pageProps, requireCsrf } from './forms.ts';
 import { requireUser } from './session.ts';
 

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { HttpDeps } from '../../deps.ts';
 import { accountDenial } from '../../../authentication/certificate.ts';
 import { clientIp } from '../../context.ts';
-import { sendDenial } from '../../gateway/deny.ts';
+import { sendDenial } from '../../kit/deny.ts';
 import { consoleTotp, requireSecondFactor, secondFactorRoutes } from './second-factor.ts';
 
 /**

@@ -31,7 +31,7 @@ import { ConfirmPage, InvitePage, PeopleListPage, PersonPage, groupSerial, notic
 
 /** What an action's confirmation page says. */
 type ConfirmContent = Pick<ConfirmPageProps, 'title' | 'lead' | 'submit' | 'danger' | 'choice'> & { facts?: Array<[string, string]> };
-import { fields } from '../../portal/forms.ts';
+import { fields } from '../../kit/forms.ts';
 import { actorOf, requireCsrf, shellOf, text } from './shell.ts';
 
 const EMPTY_PAGE: PeoplePage = { people: [], total: 0, totalExact: true, next: null, previous: null };

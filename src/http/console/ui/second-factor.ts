@@ -2,8 +2,11 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { HttpDeps } from '../../deps.ts';
 import { TotpService, totpKeyMaterial, type SecondFactorState } from '../../../console/index.ts';
 import { csrfToken, csrfValid } from '../../csrf.ts';
-import { sendDenial } from '../../gateway/deny.ts';
-import { safeNext } from '../../gateway/login.ts';
+import { sendDenial } from '../../kit/deny.ts';
+import { safeNext as safeNextPath } from '../../kit/safe-next.ts';
+import { LOGIN_PATH } from '../../kit/paths.ts';
+
+const safeNext = (value: unknown) => safeNextPath(value, LOGIN_PATH);
 import { sendJson, sendPage, wantsHtml } from '../../respond.ts';
 import { ChallengePage, EnrolPage, RecoveryCodesPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
 import { actorOf, coordinatorOf, regenerateSession, saveSession, shellOf, text } from './shell.ts';

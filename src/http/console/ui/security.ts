@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { HttpDeps } from '../../deps.ts';
 import type { TotpService } from '../../../console/index.ts';
-import { sendDenial } from '../../gateway/deny.ts';
+import { sendDenial } from '../../kit/deny.ts';
 import { sendPage } from '../../respond.ts';
 import { DisablePage, RecoveryCodesPage, RegeneratePage, SecurityPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
 import { ENROL_PATH } from './second-factor.ts';
