@@ -207,7 +207,7 @@ describe.each(databaseBackends())('people on $name', ({ url }) => {
       await setExpiry(approved, gw.clock.now().getTime() - DAY);
       expect(identifiers(await search('zephyrinou', 'invitation_expired'))).toEqual([approved.identifier]);
       const invited = fixtures.get('invitation_sent')!;
-      // Activated, then a forgotten password made it provisional again: no longer an invitation.
+      // Activated, then made provisional again (an unlock by the cell mails a provisional password): no longer an invitation.
       await gw.runtime.storage.db.run("UPDATE users SET terms_accepted_at = ?, status = 'provisional' WHERE id = ?", [gw.clock.now().getTime(), invited.id]);
       expect(identifiers(await search('zephyrin', 'invitation_sent'))).toEqual([]);
       expect(identifiers(await search('zephyrin', 'provisional')).sort()).toEqual([fixtures.get('provisional')!.identifier, invited.identifier].sort());

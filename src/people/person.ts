@@ -14,6 +14,7 @@ export const STATUS_ACTIONS = [
   'person.activation.resend',
   'account.activate',
   'password.forgot',
+  'password.reset',
   'user.lockout',
   'user.unlock',
   'user.deactivate',

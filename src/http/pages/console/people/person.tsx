@@ -33,6 +33,7 @@ const NAMED_ACTIONS = [
   'person.update',
   'account.activate',
   'password.forgot',
+  'password.reset',
   'user.lockout',
   'user.unlock',
   'user.deactivate',
