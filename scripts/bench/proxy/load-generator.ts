@@ -6,23 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-
-interface Spec {
-  url: string;
-  host?: string;
-  servername?: string;
-  cert?: string;
-  key?: string;
-  ca?: string;
-  cookie?: string;
-  concurrency: number;
-  requests: number;
-  seconds?: number;
-  warmup: number;
-  keepAlive: boolean;
-  handshakeOnly?: boolean;
-  resume?: boolean;
-}
+// Erased by Node's type stripping: the spec is described once, in load.ts.
+import type { LoadSpec as Spec } from './load.ts';
 
 interface Outcome {
   ok: boolean;
