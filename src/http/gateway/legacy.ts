@@ -5,10 +5,7 @@ import { LegacyFirstUsePage, LEGACY_FIELDS, type FirstUseError } from '../pages/
 import { clientIp } from '../context.ts';
 import { csrfToken, csrfValid } from '../csrf.ts';
 import { sendJson, sendPage, wantsHtml } from '../respond.ts';
-import { safeNext as safeNextPath } from '../kit/safe-next.ts';
-import { LOGIN_PATH } from '../kit/paths.ts';
-
-const safeNext = (value: unknown) => safeNextPath(value, LOGIN_PATH);
+import { safeGatewayNext as safeNext } from '../kit/safe-next.ts';
 
 export const LEGACY_PATH = '/.passerelle/ancien-identifiant';
 export const LEGACY_NEW_PATH = `${LEGACY_PATH}/nouveau`;

@@ -9,7 +9,7 @@ import { clientIp } from '../context.ts';
 import { csrfToken, csrfValid } from '../csrf.ts';
 import { sendPage } from '../respond.ts';
 import { sendDenial } from '../kit/deny.ts';
-import { safeNext as safeNextPath } from '../kit/safe-next.ts';
+import { safeGatewayNext } from '../kit/safe-next.ts';
 import { LOGIN_PATH } from '../kit/paths.ts';
 import { ssoNotice } from './sso.ts';
 import { hostFamily } from './host-family.ts';
@@ -18,9 +18,7 @@ const LOGOUT_PATH = '/.passerelle/logout';
 
 /** Only same-origin paths: no open redirect through `next`. */
 /** A path on this application host to return to after signing in (src/http/kit/safe-next.ts). */
-export function safeNext(value: unknown): string {
-  return safeNextPath(value, LOGIN_PATH);
-}
+export const safeNext = safeGatewayNext;
 
 type LoginError = 'invalid_credentials' | 'session_expired' | 'csrf' | null;
 

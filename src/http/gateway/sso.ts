@@ -4,10 +4,8 @@ import { clientIp } from '../context.ts';
 import { t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { redeemTicket, type RedeemRefusal } from '../../sso/index.ts';
 import { sendDenial } from '../kit/deny.ts';
-import { safeNext as safeNextPath } from '../kit/safe-next.ts';
+import { safeGatewayNext as safeNext } from '../kit/safe-next.ts';
 import { LOGIN_PATH, SSO_PATH } from '../kit/paths.ts';
-
-const safeNext = (value: unknown) => safeNextPath(value, LOGIN_PATH);
 import { hostFamily } from './host-family.ts';
 
 export { SSO_PATH };

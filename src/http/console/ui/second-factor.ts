@@ -3,10 +3,7 @@ import type { HttpDeps } from '../../deps.ts';
 import { TotpService, totpKeyMaterial, type SecondFactorState } from '../../../console/index.ts';
 import { csrfToken, csrfValid } from '../../csrf.ts';
 import { sendDenial } from '../../kit/deny.ts';
-import { safeNext as safeNextPath } from '../../kit/safe-next.ts';
-import { LOGIN_PATH } from '../../kit/paths.ts';
-
-const safeNext = (value: unknown) => safeNextPath(value, LOGIN_PATH);
+import { safeGatewayNext as safeNext } from '../../kit/safe-next.ts';
 import { sendJson, sendPage, wantsHtml } from '../../respond.ts';
 import { ChallengePage, EnrolPage, RecoveryCodesPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
 import { actorOf, coordinatorOf, regenerateSession, saveSession, shellOf, text } from './shell.ts';
