@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, memoryRateLimiter, type RateLimiter, type RateLimiterFactory } from '../session/index.ts';
 import { fold } from './common-passwords.ts';
 
 export interface Limit {
@@ -7,7 +7,7 @@ export interface Limit {
   duration: number;
 }
 
-/** Per-process counters (each replica counts its own; the account lockout is the shared guard). */
+/** Per-address counters: in Redis when REDIS_URL is set (one budget across replicas), in-process otherwise. */
 export interface PortalRateLimitOptions {
   registrationPerIp: Limit;
   forgotPerIp: Limit;
@@ -26,7 +26,7 @@ export const DEFAULT_RATE_LIMITS: PortalRateLimitOptions = {
 /** Allowed, or how many seconds to wait before retrying. */
 export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-async function spend(limiter: RateLimiterMemory, key: string): Promise<Verdict> {
+async function spend(limiter: RateLimiter, key: string): Promise<Verdict> {
   try {
     await limiter.consume(key);
     return { allowed: true };
@@ -37,16 +37,17 @@ async function spend(limiter: RateLimiterMemory, key: string): Promise<Verdict> 
 }
 
 export class PortalRateLimits {
-  readonly #registration: RateLimiterMemory;
-  readonly #forgotIp: RateLimiterMemory;
-  readonly #forgotIdentifier: RateLimiterMemory;
-  readonly #loginFailures: RateLimiterMemory;
+  readonly #registration: RateLimiter;
+  readonly #forgotIp: RateLimiter;
+  readonly #forgotIdentifier: RateLimiter;
+  readonly #loginFailures: RateLimiter;
 
-  constructor(options: PortalRateLimitOptions = DEFAULT_RATE_LIMITS) {
-    this.#registration = new RateLimiterMemory({ keyPrefix: 'registration', ...options.registrationPerIp });
-    this.#forgotIp = new RateLimiterMemory({ keyPrefix: 'forgot-ip', ...options.forgotPerIp });
-    this.#forgotIdentifier = new RateLimiterMemory({ keyPrefix: 'forgot-id', ...options.forgotPerIdentifier });
-    this.#loginFailures = new RateLimiterMemory({ keyPrefix: 'login-ip', ...options.loginFailuresPerIp });
+  /** `limiter`: the session backend's factory (Redis or memory). */
+  constructor(limiter: RateLimiterFactory = memoryRateLimiter, options: PortalRateLimitOptions = DEFAULT_RATE_LIMITS) {
+    this.#registration = limiter({ keyPrefix: 'registration', ...options.registrationPerIp });
+    this.#forgotIp = limiter({ keyPrefix: 'forgot-ip', ...options.forgotPerIp });
+    this.#forgotIdentifier = limiter({ keyPrefix: 'forgot-id', ...options.forgotPerIdentifier });
+    this.#loginFailures = limiter({ keyPrefix: 'login-ip', ...options.loginFailuresPerIp });
   }
 
   registration(ip: string | null): Promise<Verdict> {

@@ -2,6 +2,7 @@ import session, { type SessionData, type Store } from 'express-session';
 import RedisStore from 'connect-redis';
 import { Redis } from 'ioredis';
 import { UnavailableError } from '../shared/errors.ts';
+import { memoryRateLimiter, redisRateLimiter, type RateLimiterFactory } from './rate-limiter.ts';
 
 /**
  * Where express-session keeps its sessions: in-process (one replica, the default) or Redis
@@ -12,12 +13,19 @@ export interface SessionBackend {
   readonly store: Store;
   readonly kind: 'memory' | 'redis';
   /**
+   * Per-address (or per-identifier) counters beside the sessions: in-process for the memory
+   * backend, in Redis (under `<prefix>rl:`) for Redis, so replicas share one limit.
+   */
+  readonly rateLimiter: RateLimiterFactory;
+  /**
    * Resolves when the store is usable. For Redis: connects, and rejects with an
    * `UnavailableError` naming the server if it is not reachable within `readyTimeoutMs`
    * (5 s by default). Call it once at start-up, before serving: commands sent before the
    * connection is up fail at once rather than queue.
    */
   ready(): Promise<void>;
+  /** One round trip to the store (readiness check): rejects when Redis does not answer. */
+  ping(): Promise<void>;
   /** Releases the connection (Redis) — idempotent. */
   close(): Promise<void>;
 }
@@ -59,7 +67,9 @@ function memoryBackend(pruneIntervalMs: number): SessionBackend {
   return {
     store,
     kind: 'memory',
+    rateLimiter: memoryRateLimiter,
     ready: () => Promise.resolve(),
+    ping: () => Promise.resolve(),
     close: () => {
       clearInterval(sweep);
       return Promise.resolve();
@@ -185,5 +195,10 @@ function redisBackend(url: string, options: SessionBackendOptions): SessionBacke
     client.disconnect();
   }
 
-  return { store, kind: 'redis', ready, close };
+  const rateLimiter = redisRateLimiter(client, `${options.prefix ?? DEFAULT_SESSION_PREFIX}rl:`, where);
+  // enableOfflineQueue is off and commandTimeout set: a ping while Redis is down fails at once or soon.
+  const ping = async (): Promise<void> => {
+    await client.ping();
+  };
+  return { store, kind: 'redis', rateLimiter, ready, ping, close };
 }

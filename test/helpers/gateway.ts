@@ -82,6 +82,8 @@ export interface TestGateway {
 export interface GatewayOptions {
   databaseUrl?: string | null;
   redisUrl?: string | null;
+  /** Redis key prefix (sessions and rate limits); default: one per gateway. Equal prefixes = replicas of one deployment. */
+  redisPrefix?: string;
   /** Point the application at a closed port instead of the demo app. */
   upstreamDown?: boolean;
   overrides?: Record<string, unknown>;
@@ -106,7 +108,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
     },
   });
   const runtime = await openRuntime(config, { clock, createPkiIfMissing: true });
-  const sessions = createSessionBackend({ redisUrl: config.redis.url, prefix: `passerelle-test:${path.basename(dataDir)}:` });
+  const sessions = createSessionBackend({ redisUrl: config.redis.url, prefix: options.redisPrefix ?? `passerelle-test:${path.basename(dataDir)}:` });
   await sessions.ready();
   const signingKey = await loadOrCreateSigningKey(pkiDir(config));
   const listeners = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });

@@ -18,7 +18,7 @@ export const PORTAL_PATHS = ['/inscription', '/connexion', '/premiere-connexion'
 export function portalRoutes(deps: HttpDeps): Router {
   const router = Router();
   const session = [portalSession(deps), loadPortalUser(deps)];
-  const limits = new PortalRateLimits();
+  const limits = new PortalRateLimits(deps.sessions.rateLimiter);
   router.use(PORTAL_PATHS, formBody, ...session);
   router.get('/', ...session);
   router.use(publicPortalRoutes(deps, limits));

@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from '../../session/index.ts';
 import { z } from 'zod';
 import type { HttpDeps } from '../deps.ts';
 import { WithdrawalService } from '../../enrollment/withdrawal.ts';
@@ -32,7 +32,7 @@ export function withdrawalRoutes(deps: HttpDeps): Router {
   const { runtime } = deps;
   const { config } = runtime;
   const service = new WithdrawalService(runtime);
-  const failures = new RateLimiterMemory({ keyPrefix: 'withdrawal-ip', ...WITHDRAWAL_FAILURES_PER_IP });
+  const failures = deps.sessions.rateLimiter({ keyPrefix: 'withdrawal-ip', ...WITHDRAWAL_FAILURES_PER_IP });
   const router = Router();
 
   router.get(WITHDRAWAL_PAGE, (_req, res) => {
