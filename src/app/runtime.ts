@@ -12,8 +12,9 @@ import { openStorage } from '../storage/index.ts';
 import { Auditor } from '../audit/auditor.ts';
 import { AccountService } from '../accounts/service.ts';
 import { CertificateAuthority } from '../ca/authority.ts';
-import { initPki, loadPki, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from '../pki/index.ts';
+import { initPki, loadPki, loadPkiReadOnly, pkiExists, ensureServerCertificate, type Pki, type PkiOptions } from '../pki/index.ts';
 import type { Runtime } from '../core/runtime.ts';
+import { localChannel, redisChannel } from '../events/index.ts';
 
 export type { Runtime };
 
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   random?: Random;
   /** Development: create the PKI when it is missing (npm start, tests). */
   createPkiIfMissing?: boolean;
+  /** `read`: the CA key is not decrypted (no passphrase needed); for CLI commands that neither sign nor revoke. */
+  ca?: 'sign' | 'read';
 }
 
 /** Host names the server certificate must cover: configured ones, the public host, every application. */
@@ -44,6 +47,7 @@ export function pkiOptions(config: Config, clock: Clock): PkiOptions {
     serverHosts: serverHosts(config),
     clock,
     crlUrl: new URL('/crl/passerelle.crl', config.publicUrl).toString(),
+    ocspUrl: new URL('/ocsp', config.publicUrl).toString(),
   };
 }
 
@@ -59,16 +63,20 @@ export async function openPki(config: Config, clock: Clock, create: boolean): Pr
   return ensureServerCertificate(await loadPki(options), options.serverHosts);
 }
 
-/** The secret that signs session cookies: configured, or generated once into the data directory in development. */
-export function sessionSecret(config: Config, random: Random): string {
-  if (config.session.secret) return config.session.secret;
+/**
+ * The secrets of session cookies, newest first: the first signs, every one verifies (express-session
+ * takes the list), so a rotation keeps cookies issued before it. Configured, or generated once into the
+ * data directory in development.
+ */
+export function sessionSecret(config: Config, random: Random): string[] {
+  if (config.session.secret) return [config.session.secret, ...config.session.previousSecrets];
   if (config.mode === 'production') throw new PasserelleError(500, 'session_secret_missing', 'session.secret is required in production');
   const file = path.join(config.dataDir, 'secrets', 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) return [readFileSync(file, 'utf8').trim()];
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const secret = random.bytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  return [secret];
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -77,11 +85,18 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   mkdirSync(config.dataDir, { recursive: true });
   const storage = await openStorage({ databaseUrl: config.database.url, dataDir: config.dataDir });
   try {
-    const pki = await openPki(config, clock, options.createPkiIfMissing ?? false);
+    const pki = options.ca === 'read' ? await loadPkiReadOnly(pkiOptions(config, clock)) : await openPki(config, clock, options.createPkiIfMissing ?? false);
     const auditor = new Auditor(storage.audit, clock);
     const accounts = new AccountService({ storage, clock, random, auditor, applicationIds: () => config.applications.map((a) => a.id), provisionalTtlMs: config.accounts.provisionalPasswordDays * 86_400_000 });
     const authority = new CertificateAuthority({ pki, storage, clock, random, auditor, organization: config.pki.organization, crlValidityHours: config.pki.crlValidityHours });
-    return { config, clock, random, storage, pki, auditor, accounts, authority, close: () => storage.close() };
+    // Redis carries invalidations to the other workers and replicas; the store's change counter is the fallback.
+    const events = config.redis.url ? redisChannel({ url: config.redis.url }) : localChannel();
+    storage.changes.onChange((tables) => events.publish({ kind: 'store', tables }));
+    const close = async () => {
+      await events.close();
+      await storage.close();
+    };
+    return { config, clock, random, storage, pki, auditor, accounts, authority, events, close };
   } catch (error) {
     await storage.close();
     throw error;

@@ -6,6 +6,7 @@ import type { Auditor } from '../audit/auditor.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { CertificateAuthority } from '../ca/authority.ts';
 import type { Pki } from '../pki/index.ts';
+import type { EventChannel } from '../events/index.ts';
 
 /**
  * What every feature is given: configuration, clock, randomness, storage and the core services.
@@ -21,5 +22,7 @@ export interface Runtime {
   auditor: Auditor;
   accounts: AccountService;
   authority: CertificateAuthority;
+  /** Cache invalidation between workers and replicas (committed access changes, sessions ended). */
+  events: EventChannel;
   close(): Promise<void>;
 }

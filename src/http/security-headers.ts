@@ -39,7 +39,7 @@ export function baselineHeaders(res: ServerResponse): void {
 /**
  * Before a response is handed to an application (the proxy): its own headers are its
  * business, so ours are taken back — except HSTS, which speaks for the TLS the gateway
- * terminates. http-proxy then copies the application's headers over, an HSTS of its own included.
+ * terminates. The upstream proxy then writes the application's headers over, an HSTS of its own included.
  */
 export function keepTransportSecurityOnly(res: ServerResponse): void {
   for (const name of Object.keys(BASELINE)) if (name !== 'Strict-Transport-Security') res.removeHeader(name);
@@ -47,8 +47,13 @@ export function keepTransportSecurityOnly(res: ServerResponse): void {
 
 /** For Passerelle's own pages; proxied responses keep the application's headers (plus HSTS). */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
+  pageHeaders(res);
+  next();
+};
+
+/** The strict headers of Passerelle's own pages, for a response that never met Express (the fast path). */
+export function pageHeaders(res: ServerResponse): void {
   baselineHeaders(res);
   res.setHeader('Content-Security-Policy', CSP);
   res.setHeader('Cache-Control', 'no-store');
-  next();
-};
+}

@@ -27,12 +27,11 @@ export interface ForwardedInfo {
 }
 
 /*
- * Why `headers` and not `rawHeaders`: http-proxy (under http-proxy-middleware) builds the
- * upstream request, plain and WebSocket upgrade alike, from a copy of `req.headers`;
+ * Why `headers` and not `rawHeaders`: the upstream proxy (src/proxy/upstream.ts) builds the
+ * upstream request, plain and WebSocket upgrade alike, from `req.headers`;
  * `req.rawHeaders` is never forwarded. Node lower-cases the keys of `req.headers`, so we
  * normalise before comparing and write our own headers with lower-case keys (HTTP header
- * names are case-insensitive), leaving exactly one entry per header. Do not enable
- * http-proxy's `xfwd` option: it would append to the X-Forwarded-* values set here.
+ * names are case-insensitive), leaving exactly one entry per header.
  */
 
 const EXACT_NAMES = new Set(['client-cert', 'client-cert-chain', 'ssl-client-cert', 'forwarded', 'x-real-ip']);

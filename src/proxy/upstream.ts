@@ -1,19 +1,22 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware';
 import type { ApplicationConfig } from '../config/index.ts';
 import { HOP_BY_HOP_HEADERS, connectionListed } from '../identity/index.ts';
 
 export type UpstreamFailure = { status: 502 | 504; code: string };
 
+export type UpstreamErrorHandler = (error: NodeJS.ErrnoException, req: http.IncomingMessage, res: http.ServerResponse | Duplex) => void;
+
 export interface UpstreamProxy {
-  /** Streams the request to the application (bodies are never buffered). */
-  handle: RequestHandler;
+  /** Streams the request to the application and its answer back (bodies are never buffered). */
+  forward(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** Proxies an already authorised WebSocket upgrade. */
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): void;
 }
+
+const PROXY_TIMEOUT_MS = 120_000;
 
 /** A refused connection is "down" (502); a silent one is a timeout (504). */
 export function classifyUpstreamError(error: NodeJS.ErrnoException): UpstreamFailure {
@@ -24,43 +27,110 @@ export function classifyUpstreamError(error: NodeJS.ErrnoException): UpstreamFai
 /**
  * The application's hop-by-hop headers describe its connection to us, not ours to the client:
  * forwarded, its `Connection: keep-alive` would override a client's `Connection: close`.
- * http-proxy writes a `Connection` header whatever happens, so it is set to what Node decided
- * for the client's connection.
  */
-function settleResponseConnection(proxyRes: http.IncomingMessage, res: http.ServerResponse): void {
-  const headers = proxyRes.headers;
-  for (const name of [...connectionListed(headers), ...HOP_BY_HOP_HEADERS]) delete headers[name];
+function responseHeaders(upstream: http.IncomingMessage, res: http.ServerResponse): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = { ...upstream.headers };
+  for (const name of [...connectionListed(upstream.headers), ...HOP_BY_HOP_HEADERS]) delete headers[name];
   headers.connection = res.shouldKeepAlive ? 'keep-alive' : 'close';
+  return headers;
+}
+
+function timeoutError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('upstream timed out'), { code: 'ETIMEDOUT' });
+}
+
+/** The raw 1xx/2xx… head of a response, for a socket that is not an http.ServerResponse (upgrades). */
+function rawHead(response: http.IncomingMessage): string {
+  const lines = [`HTTP/1.1 ${response.statusCode ?? 502} ${response.statusMessage ?? ''}`];
+  for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push(`${response.rawHeaders[i]}: ${response.rawHeaders[i + 1]}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 /**
- * One proxy per application with a keep-alive agent. Identity headers are set on
- * `req.headers` before this runs (src/identity/headers.ts); http-proxy copies them as they are.
+ * One keep-alive connection pool per application (node:http's Agent), requests and answers
+ * streamed both ways. Identity headers are set on `req.headers` before this runs
+ * (src/http/gateway/identity.ts) and are copied as they are; the application sees its public
+ * host name.
  */
-export function createUpstreamProxy(
-  app: ApplicationConfig,
-  onError: (error: NodeJS.ErrnoException, req: http.IncomingMessage, res: http.ServerResponse | Duplex) => void,
-): UpstreamProxy {
-  const secure = app.upstream.startsWith('https:');
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 256 }) : new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const handle = createProxyMiddleware({
-    target: app.upstream,
-    agent,
-    changeOrigin: false, // the application sees its public host name
-    xfwd: false, // X-Forwarded-* are set with the identity headers, not appended to client values
-    ws: false, // upgrades are authorised by the gateway first, then passed to upgrade()
-    proxyTimeout: 120_000,
-    ejectPlugins: true,
-    plugins: [
-      (server) => {
-        server.on('error', (error, req, res) => onError(error, req, res));
-        server.on('proxyRes', (proxyRes, _req, res) => settleResponseConnection(proxyRes, res));
-      },
-    ],
-  });
-  return {
-    handle,
-    upgrade: (req, socket, head) => handle.upgrade(req, socket as never, head),
-    close: () => agent.destroy(),
-  };
+export function createUpstreamProxy(app: ApplicationConfig, onError: UpstreamErrorHandler): UpstreamProxy {
+  const target = new URL(app.upstream);
+  const secure = target.protocol === 'https:';
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  const transport = secure ? https : http;
+  const base = target.pathname.replace(/\/$/, '');
+  const port = target.port || (secure ? 443 : 80);
+
+  function request(req: http.IncomingMessage, withAgent: boolean): http.ClientRequest {
+    return transport.request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port,
+      method: req.method,
+      path: base + (req.url ?? '/'),
+      headers: req.headers,
+      agent: withAgent ? agent : false,
+      // Header names as Node lower-cased them; values as the client (and the gateway) set them.
+      setHost: false,
+    });
+  }
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const upstream = request(req, true);
+    let answered = false;
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      answered = true;
+      upstream.destroy();
+      onError(error, req, res);
+    };
+    upstream.setTimeout(PROXY_TIMEOUT_MS, () => fail(timeoutError()));
+    upstream.on('error', fail);
+    upstream.on('response', (answer) => {
+      answered = true;
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer, res));
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    // The client went away before the answer was complete: free the upstream connection's slot.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.on('error', () => upstream.destroy());
+    req.pipe(upstream);
+  }
+
+  function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const upstream = request(req, false);
+    let answered = false;
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      answered = true;
+      upstream.destroy();
+      onError(error, req, socket);
+    };
+    upstream.setTimeout(PROXY_TIMEOUT_MS, () => fail(timeoutError()));
+    upstream.on('error', fail);
+    upstream.on('response', (answer) => {
+      // The application refused the upgrade: its answer goes back as it is.
+      answered = true;
+      socket.write(rawHead(answer));
+      answer.pipe(socket);
+    });
+    upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
+      answered = true;
+      upstream.setTimeout(0);
+      socket.on('error', () => upstreamSocket.destroy());
+      upstreamSocket.on('error', () => socket.destroy());
+      socket.on('close', () => upstreamSocket.destroy());
+      upstreamSocket.on('close', () => socket.destroy());
+      socket.write(rawHead(answer));
+      if (upstreamHead.length > 0) socket.write(upstreamHead);
+      if (head.length > 0) upstreamSocket.write(head);
+      upstreamSocket.pipe(socket);
+      socket.pipe(upstreamSocket);
+    });
+    upstream.end();
+  }
+
+  return { forward, upgrade, close: () => agent.destroy() };
 }

@@ -27,6 +27,7 @@ import { OutboxRepository } from './repositories/outbox.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { EmailChangeRepository } from './repositories/email-changes.ts';
 import { PasswordResetRepository } from './repositories/password-resets.ts';
+import { PscSessionRepository } from './repositories/psc-sessions.ts';
 import { DuplicateCandidateRepository } from './repositories/duplicates.ts';
 import { PeopleRepository } from './repositories/people.ts';
 import { DashboardRepository } from './repositories/dashboard.ts';
@@ -35,8 +36,13 @@ import { ConsoleApprovalRepository } from './repositories/console-approvals.ts';
 import { TotpRepository } from './repositories/totp.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { LegacyRepository } from './repositories/legacy.ts';
+import { ServiceRepository } from './repositories/services.ts';
+import { DelegationRepository } from './repositories/delegation.ts';
+import { ChangeSeqRepository } from './repositories/change-seq.ts';
+import { ChangeTrackingDb, type ChangeListener } from './changes.ts';
 
 export type * from '../model/index.ts';
+export type { PscSessionRecord, PscSessionEndReason } from './repositories/psc-sessions.ts';
 export type { Db, Param } from './db.ts';
 export type {
   UserRepository,
@@ -61,6 +67,9 @@ export type {
   PeopleRepository,
   DuplicateCandidateRepository,
   PasswordResetRepository,
+  PscSessionRepository,
+  ServiceRepository,
+  DelegationRepository,
 };
 
 export interface Repositories {
@@ -81,6 +90,8 @@ export interface Repositories {
   emailChanges: EmailChangeRepository;
   /** Single-use password reset links (hashes only). */
   passwordResets: PasswordResetRepository;
+  /** Pro Santé Connect sessions: the provider's sid/sub, for its logout (issue 12). */
+  pscSessions: PscSessionRepository;
   /** What a registration is compared with to flag possible duplicates (reads). */
   duplicateCandidates: DuplicateCandidateRepository;
   /** The console's people list and person page (reads). */
@@ -97,9 +108,23 @@ export interface Repositories {
   registry: RegistryRepository;
   /** Legacy identifiers: mappings, imported accounts, failure counters, conflicts. */
   legacy: LegacyRepository;
+  /** Establishment services: members, service grants, the access they open (issue 15). */
+  services: ServiceRepository;
+  /** What the cell delegates to an establishment: administrators, grantable applications. */
+  delegation: DelegationRepository;
+}
+
+/**
+ * Committed writes to the tables that decide access (src/storage/changes.ts): `onChange` for
+ * this process, `sequence()` for every process (a counter bumped after each such write).
+ */
+export interface ChangeFeed {
+  onChange(listener: ChangeListener): () => void;
+  sequence(): Promise<number>;
 }
 
 export interface Storage extends Repositories {
+  readonly changes: ChangeFeed;
   /** Runs `fn` with repositories bound to one transaction. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /** One trivial query: throws when the database does not answer (health check). */
@@ -124,6 +149,7 @@ export function repositories(db: Db): Repositories {
     apiTokens: new ApiTokenRepository(db),
     emailChanges: new EmailChangeRepository(db),
     passwordResets: new PasswordResetRepository(db),
+    pscSessions: new PscSessionRepository(db),
     duplicateCandidates: new DuplicateCandidateRepository(db),
     people: new PeopleRepository(db),
     dashboard: new DashboardRepository(db),
@@ -132,6 +158,8 @@ export function repositories(db: Db): Repositories {
     totp: new TotpRepository(db),
     registry: new RegistryRepository(db),
     legacy: new LegacyRepository(db),
+    services: new ServiceRepository(db),
+    delegation: new DelegationRepository(db),
   };
 }
 
@@ -142,10 +170,24 @@ export interface StorageOptions {
 
 /** PostgreSQL when a URL is given, else the SQLite file in the data directory; migrated. */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  const db: Db = options.databaseUrl ? new PostgresDb(options.databaseUrl) : new SqliteDb(path.join(options.dataDir, 'passerelle.sqlite'));
-  await db.migrate();
+  const raw: Db = options.databaseUrl ? new PostgresDb(options.databaseUrl) : new SqliteDb(path.join(options.dataDir, 'passerelle.sqlite'));
+  await raw.migrate();
+  const seq = new ChangeSeqRepository(raw);
+  const listeners = new Set<ChangeListener>();
+  const db = new ChangeTrackingDb(raw, async (tables) => {
+    for (const listener of listeners) listener([...tables]);
+    // Other processes learn it from the counter; a failed bump is left to their cache's maximum age.
+    await seq.bump().catch(() => undefined);
+  });
   return {
     ...repositories(db),
+    changes: {
+      onChange(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      sequence: () => seq.current(),
+    },
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
     ping: async () => {
       await db.get('SELECT 1 AS ok');

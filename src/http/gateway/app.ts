@@ -1,11 +1,20 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { ServerResponse as ServerResponseClass } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import { fileURLToPath } from 'node:url';
 import type { ApplicationConfig } from '../../config/index.ts';
-import { getSession } from '../../session/index.ts';
+import { getSession, publishSessionChanges } from '../../session/index.ts';
+import { watchStore } from '../../events/index.ts';
+import { HotState } from './hot-state.ts';
+import { createFastPath } from './fast-path.ts';
+import { pickLanguage } from '../i18n/index.ts';
+import { parse as parseCookie } from 'cookie';
+import { renderPage } from '../pages/render.ts';
+import { withSite } from '../site.ts';
+import { pageHeaders } from '../security-headers.ts';
 import { jwks } from '../../identity/index.ts';
 import { resolveCertificate } from '../../authentication/certificate.ts';
 import { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
@@ -39,6 +48,8 @@ import { CONSOLE_APPLICATION_ID, consoleApplication } from '../console/applicati
 export type GatewayDeps = HttpDeps;
 
 export interface Gateway {
+  /** The lean path first (fast-path.ts), the full pipeline for everything it does not take. */
+  handle(req: IncomingMessage, res: ServerResponse, done?: (error?: unknown) => void): void;
   app: Express;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): void;
@@ -65,22 +76,35 @@ export function createGateway(deps: GatewayDeps): Gateway {
     proxies.set(application.id, createUpstreamProxy(application, (error, req, res) => upstreamFailed(application, error, req, res)));
   }
 
-  function upstreamFailed(application: ApplicationConfig, error: NodeJS.ErrnoException, req: IncomingMessage, res: unknown): void {
+  function upstreamFailed(application: ApplicationConfig, error: NodeJS.ErrnoException, req: IncomingMessage, res: ServerResponse | Duplex): void {
     const failure = classifyUpstreamError(error);
     void runtime.auditor
       .record({ action: 'proxy.upstream', outcome: 'failure', reason: failure.code, applicationId: application.id, ip: clientIp(req as never) })
       .catch(() => undefined);
-    const response = res as express.Response;
-    if (typeof response.status !== 'function') {
-      (res as Duplex).destroy();
+    if (!(res instanceof ServerResponseClass)) {
+      res.destroy();
       return;
     }
-    if (response.headersSent) {
-      response.destroy();
+    if (res.headersSent) {
+      res.destroy();
       return;
     }
-    if (wantsHtml(response.req)) sendPage(response, failure.status, UpstreamErrorPage({ lang: response.locals.lang, applicationName: application.name, status: failure.status }));
-    else sendJson(response, failure.status, { error: 'upstream_unavailable' });
+    // The fast path's responses never met Express: the same page or JSON, written by hand.
+    const express = res as express.Response;
+    if (typeof express.status === 'function' && express.locals) {
+      if (wantsHtml(express.req)) sendPage(express, failure.status, UpstreamErrorPage({ lang: express.locals.lang, applicationName: application.name, status: failure.status }));
+      else sendJson(express, failure.status, { error: 'upstream_unavailable' });
+      return;
+    }
+    pageHeaders(res);
+    const accept = String(req.headers.accept ?? '');
+    if (accept.includes('application/json') && !accept.includes('text/html')) {
+      res.writeHead(failure.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'upstream_unavailable' }));
+      return;
+    }
+    const lang = pickLanguage({ cookie: parseCookie(req.headers.cookie ?? '').lang, acceptLanguage: req.headers['accept-language'] });
+    const html = withSite(siteOf(config), () => renderPage(UpstreamErrorPage({ lang, applicationName: application.name, status: failure.status })));
+    res.writeHead(failure.status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
   }
 
   const sessionMiddleware = session({
@@ -98,7 +122,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, res.locals.user!, res.locals.certificate);
     // The application's response carries its own headers; of ours only HSTS (our TLS) stays.
     keepTransportSecurityOnly(res);
-    await proxies.get(application.id)!.handle(req, res, next);
+    proxies.get(application.id)!.forward(req, res);
   };
 
   const app = express();
@@ -159,9 +183,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
     })().catch(() => refuse(503, 'unavailable'));
   }
 
+  // The fast path's caches: forgotten on every committed access change (this process: at once;
+  // others: Redis at once, the store's change counter within 250 ms) and on every session save.
+  publishSessionChanges(deps.sessions.store, runtime.events);
+  const watch = watchStore(runtime.storage.changes, () => hot.forgetAll());
+  const hot: HotState = new HotState({ events: runtime.events, watch, now: () => runtime.clock.now().getTime() });
+  const fastPath = createFastPath({ runtime, store: deps.sessions.store, sessionSecret: deps.sessionSecret, signingKey: deps.signingKey, limits, hot, proxies });
+
+  function handle(req: IncomingMessage, res: ServerResponse, done?: (error?: unknown) => void): void {
+    const full = () => app(req as express.Request, res as express.Response, done ?? (() => undefined));
+    fastPath(req, res).then(
+      (taken) => {
+        if (!taken) full();
+      },
+      // A store or session-store failure on the lean path: the full pipeline answers it properly.
+      () => {
+        if (!res.headersSent) full();
+      },
+    );
+  }
+
   return {
+    handle,
     app,
     handleUpgrade,
-    close: () => proxies.forEach((p) => p.close()),
+    close: () => {
+      watch.stop();
+      hot.close();
+      proxies.forEach((p) => p.close());
+    },
   };
 }

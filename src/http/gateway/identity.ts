@@ -33,26 +33,39 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
   };
 }
 
+/** An identity and its signed assertion, ready to be applied to any number of requests until `reuseUntil`. */
+export interface PreparedIdentity {
+  identity: Identity;
+  assertion: string;
+  /** Epoch ms: after this, sign anew (half the assertion's lifetime, so an application never receives one about to expire). */
+  reuseUntil: number;
+}
+
+export async function prepareIdentity(deps: IdentityDeps, app: ApplicationConfig, user: User, certificate: CertificateContext): Promise<PreparedIdentity> {
+  const identity = await buildIdentity(deps.storage, user, certificate, app);
+  const signedAt = deps.clock.now().getTime();
+  const ttlSeconds = deps.config.assertion.ttlSeconds;
+  const assertion = await signAssertion(deps.signingKey, { identity, issuer: deps.config.publicUrl, audience: app.id, clock: deps.clock, ttlSeconds });
+  return { identity, assertion, reuseUntil: signedAt + (ttlSeconds * 1000) / 2 };
+}
+
 /**
  * Strips what must not reach the application (hop-by-hop headers, our session cookie, anything
  * in our namespace), then sets the identity and its signed assertion. `upgrade`: an authorised
  * WebSocket handshake.
  */
-export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext, upgrade = false): Promise<void> {
-  const identity = await buildIdentity(deps.storage, user, certificate, app);
-  const assertion = await signAssertion(deps.signingKey, {
-    identity,
-    issuer: deps.config.publicUrl,
-    audience: app.id,
-    clock: deps.clock,
-    ttlSeconds: deps.config.assertion.ttlSeconds,
-  });
+export function applyPreparedIdentity(deps: Pick<IdentityDeps, 'config'>, req: IncomingMessage, app: ApplicationConfig, prepared: PreparedIdentity, upgrade = false): void {
   applyIdentityHeaders(req.headers, {
-    identity,
+    identity: prepared.identity,
     names: app.headers,
-    assertion,
+    assertion: prepared.assertion,
     forwarded: { for: clientIp(req) ?? 'unknown', host: requestHost(req), proto: 'https' },
     sessionCookie: deps.config.session.cookieName,
     upgrade,
   });
+}
+
+/** Both steps at once: the path that checks the store on every request. */
+export async function setIdentityHeaders(deps: IdentityDeps, req: IncomingMessage, app: ApplicationConfig, user: User, certificate: CertificateContext, upgrade = false): Promise<void> {
+  applyPreparedIdentity(deps, req, app, await prepareIdentity(deps, app, user, certificate), upgrade);
 }
