@@ -88,6 +88,17 @@ export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 /** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
 const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/);
 
+/**
+ * The listener's server certificate from files (PEM; any CA, e.g. ACME), reloaded on SIGHUP or
+ * file change. null: the PKI's own server certificate. Client certificates are still checked
+ * against our CA.
+ */
+const listenerTls = z
+  .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+  .strict()
+  .nullable()
+  .default(null);
+
 export const configSchema = z
   .object({
     mode: z.enum(['development', 'production']),
@@ -123,8 +134,8 @@ export const configSchema = z
       .default({ platformName: 'Passerelle', logo: null, colors: { primary: null, primaryHover: null, link: null }, publisher: 'Groupement régional d’appui au développement de la e-santé (à compléter)', host: 'Hébergeur de données de santé certifié HDS (à compléter)', dpoEmail: null }),
     listeners: z
       .object({
-        public: z.object({ host: z.string().min(1), port }).strict(),
-        gateway: z.object({ host: z.string().min(1), port }).strict(),
+        public: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
+        gateway: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
       })
       .strict(),
     database: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').nullable() }).strict(),

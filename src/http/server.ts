@@ -12,11 +12,15 @@ import { CpsTrust, prefillKey, registerCpsTrust, registrationEntry, unregisterCp
 import { baselineHeaders } from './security-headers.ts';
 import { hasOriginFormTarget, refuseRequestTarget } from './request-target.ts';
 import { TLS_PROTOCOL, clearStaleVerifyError } from './tls.ts';
+import { ServerCertificates, serverKeyPair } from './server-certificate.ts';
+import { logger } from '../shared/logger.ts';
 
 export interface Listeners {
   publicPort: number;
   gatewayPort: number;
   close(): Promise<void>;
+  /** Server certificates read from files (`listeners.*.tls`): `reload()` (also on SIGHUP), events `reloaded`/`failed`. */
+  certificates: ServerCertificates;
 }
 
 export type ListenOptions = Omit<HttpDeps, 'runtime'>;
@@ -52,20 +56,24 @@ function closeServer(server: https.Server): Promise<void> {
 /** Starts the public listener (server TLS) and the gateway (asks for a client certificate, never fails the handshake for it). */
 export async function startListeners(runtime: Runtime, options: ListenOptions): Promise<Listeners> {
   const { config, pki } = runtime;
-  const tls = { key: pki.server.keyPem, cert: pki.server.chainPem, ...TLS_PROTOCOL };
+  // Each listener's server certificate: the operator's files (any CA) or the PKI's own.
+  const ownPair = { key: pki.server.keyPem, cert: pki.server.chainPem };
+  const publicBase = { ...TLS_PROTOCOL };
 
   const deps: HttpDeps = { runtime, ...options };
   // CPS cards: the gateway also trusts the configured IGC-Santé-shaped CAs; resolveCertificate finds the trust by storage.
   const cps = config.cps.enabled ? await CpsTrust.open(config.cps) : null;
   if (cps) registerCpsTrust(runtime.storage, cps);
   const cpsRegistration = cps ? cpsRegistrationHandler(runtime, cps, prefillKey(options.sessionSecret)) : null;
-  const publicServer = https.createServer(tls, front(createPublicApp(deps)));
+  const publicServer = https.createServer({ ...publicBase, ...serverKeyPair('public', config.listeners.public.tls, publicBase, ownPair) }, front(createPublicApp(deps)));
   const gateway = createGateway(deps);
   const consoleApp = createConsoleApp(deps);
+  // Client certificates are checked against our CA (and CPS anchors) whatever signed the server's.
+  const gatewayBase = { ...TLS_PROTOCOL, ca: cps ? [pki.trustPem, ...cps.anchorPems] : pki.trustPem };
   const gatewayServer = https.createServer(
     {
-      ...tls,
-      ca: cps ? [pki.trustPem, ...cps.anchorPems] : pki.trustPem,
+      ...gatewayBase,
+      ...serverKeyPair('gateway', config.listeners.gateway.tls, gatewayBase, ownPair),
       requestCert: true,
       // The page explains a missing or bad certificate; a TLS alert would not.
       rejectUnauthorized: false,
@@ -88,12 +96,21 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
     server.keepAliveTimeout = 65_000;
   }
 
-  const publicPort = await listen(publicServer, config.listeners.public.port, config.listeners.public.host);
+  const certificates = new ServerCertificates([
+    { listener: 'public', files: config.listeners.public.tls, server: publicServer, base: publicBase },
+    { listener: 'gateway', files: config.listeners.gateway.tls, server: gatewayServer, base: gatewayBase },
+  ]);
+  certificates.on('reloaded', (listener: string) => logger.info('server certificate reloaded', { listener }));
+  certificates.on('failed', (listener: string, error: unknown) => logger.warn('server certificate not reloaded: the previous one stays', { listener, error: error instanceof Error ? error.message : String(error) }));
+
+  let publicPort: number;
   let gatewayPort: number;
   try {
+    publicPort = await listen(publicServer, config.listeners.public.port, config.listeners.public.host);
     gatewayPort = await listen(gatewayServer, config.listeners.gateway.port, config.listeners.gateway.host);
   } catch (error) {
-    await closeServer(publicServer);
+    certificates.close();
+    await Promise.all([closeServer(publicServer), closeServer(gatewayServer)]);
     closeCps();
     throw error;
   }
@@ -105,7 +122,9 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   return {
     publicPort,
     gatewayPort,
+    certificates,
     async close() {
+      certificates.close();
       gateway.close();
       await Promise.all([closeServer(publicServer), closeServer(gatewayServer)]);
       closeCps();

@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import type { Config } from '../config/index.ts';
 
 /**
  * TLS 1.2 limited to forward-secret AEAD suites (no CBC: LUCKY13 and friends); TLS 1.3 keeps
@@ -30,4 +31,12 @@ export const TLS_PROTOCOL = { minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, honor
 export function clearStaleVerifyError(socket: TLSSocket): void {
   if (socket.authorized) return;
   socket.getPeerX509Certificate();
+}
+
+/**
+ * Whether browsers must trust our root to reach the platform without a warning: yes when either
+ * listener serves the PKI's own server certificate (no `listeners.*.tls` files).
+ */
+export function ownServerCertificateInUse(config: Config): boolean {
+  return config.listeners.public.tls === null || config.listeners.gateway.tls === null;
 }

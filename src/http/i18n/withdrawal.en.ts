@@ -64,6 +64,10 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.install.linux.step3': 'Type the file password.',
   'withdrawal.install.restart': 'Then close the browser completely and open it again: it will offer this certificate to the platform’s applications.',
   'withdrawal.install.delete': 'Once the certificate is installed, delete the .p12 file from your downloads folder.',
+  'withdrawal.install.root':
+    'Once per workstation: also trust the platform’s root certificate, or the browser will flag its addresses as not secure. Download the {link} and import it as a certificate authority (Firefox: Settings › Privacy & Security › View Certificates › Authorities tab; Windows: “Trusted Root Certification Authorities” store; macOS: System keychain, then “Always Trust”).',
+  'withdrawal.install.rootLink': 'root certificate',
+  'withdrawal.install.noRoot': 'No root certificate to install: your browser already recognises the platform’s addresses.',
   'withdrawal.install.done': 'All done: you may close this tab.',
 
   'withdrawal.script.progress.generating': 'Creating the key in your browser…',

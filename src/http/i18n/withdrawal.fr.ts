@@ -63,6 +63,10 @@ export const withdrawalFr = {
   'withdrawal.install.linux.step3': 'Saisissez le mot de passe du fichier.',
   'withdrawal.install.restart': 'Fermez ensuite complètement le navigateur et rouvrez-le : il proposera ce certificat aux applications de la plateforme.',
   'withdrawal.install.delete': 'Une fois le certificat installé, supprimez le fichier .p12 de votre dossier de téléchargements.',
+  'withdrawal.install.root':
+    'Une seule fois par poste : faites aussi confiance au certificat racine de la plateforme, sans quoi le navigateur signale ses adresses comme non sûres. Téléchargez le {link} et importez-le comme autorité de certification (Firefox : Paramètres › Vie privée et sécurité › Afficher les certificats › onglet Autorités ; Windows : magasin « Autorités de certification racines de confiance » ; macOS : trousseau Système, puis « Toujours approuver »).',
+  'withdrawal.install.rootLink': 'certificat racine',
+  'withdrawal.install.noRoot': 'Aucun certificat racine à installer : les adresses de la plateforme sont déjà reconnues par votre navigateur.',
   'withdrawal.install.done': 'C’est terminé : vous pouvez fermer cet onglet.',
 
   // Messages the script shows (progress, checks, errors by API code)

@@ -6,10 +6,13 @@ import { WithdrawalService } from '../../enrollment/withdrawal.ts';
 import { BadRequestError, PasserelleError } from '../../shared/errors.ts';
 import { logger } from '../../shared/logger.ts';
 import { clientIp } from '../context.ts';
+import { ownServerCertificateInUse } from '../tls.ts';
 import { sendJson, sendPage } from '../respond.ts';
 import { WithdrawalPage } from '../pages/withdrawal/index.ts';
 
 export const WITHDRAWAL_PAGE = '/retrait';
+/** Our CA chain (root included), served by the public app. */
+export const ROOT_CERTIFICATE_PATH = '/pki/ca.pem';
 export const WITHDRAWAL_API = '/api/withdrawal';
 /** Identifier + code checked (nothing spent) before the page asks for the file password and sends the CSR. */
 export const WITHDRAWAL_CHECK_API = '/api/withdrawal/check';
@@ -36,7 +39,7 @@ export function withdrawalRoutes(deps: HttpDeps): Router {
   const router = Router();
 
   router.get(WITHDRAWAL_PAGE, (_req, res) => {
-    sendPage(res, 200, WithdrawalPage({ lang: res.locals.lang, assetBase: '/assets', keyAlgorithm: config.withdrawal.keyAlgorithm, platformDomain: config.platformDomain, apiUrl: WITHDRAWAL_API, checkUrl: WITHDRAWAL_CHECK_API, retryWindowMinutes: config.withdrawal.retryWindowMinutes }));
+    sendPage(res, 200, WithdrawalPage({ lang: res.locals.lang, assetBase: '/assets', keyAlgorithm: config.withdrawal.keyAlgorithm, platformDomain: config.platformDomain, apiUrl: WITHDRAWAL_API, checkUrl: WITHDRAWAL_CHECK_API, retryWindowMinutes: config.withdrawal.retryWindowMinutes, rootCertificateUrl: ownServerCertificateInUse(config) ? ROOT_CERTIFICATE_PATH : null }));
   });
 
   // A point is spent BEFORE the work (atomic: concurrent requests cannot overrun the limit) and

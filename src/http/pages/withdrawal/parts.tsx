@@ -113,7 +113,12 @@ const PLATFORMS = [
 ] as const;
 
 /** Per browser/OS instructions; the script opens the one that matches this browser. */
-export function InstallStep({ lang, children }: { lang: Lang; children?: ComponentChildren }) {
+/**
+ * `rootUrl`: where our root certificate is served when a listener uses the PKI's own server
+ * certificate (the browser must trust it), null when both use the operator's (any public CA),
+ * undefined to say nothing (renewal: that browser already reaches the platform).
+ */
+export function InstallStep({ lang, children, rootUrl }: { lang: Lang; children?: ComponentChildren; rootUrl?: string | null }) {
   // The script writes the file name into every [data-file-name].
   const file = () => <strong class="identifier" data-file-name></strong>;
   return (
@@ -136,6 +141,19 @@ export function InstallStep({ lang, children }: { lang: Lang; children?: Compone
           </ol>
         </details>
       ))}
+      {rootUrl === undefined ? null : rootUrl === null ? (
+        <p data-root="none">{t(lang, 'withdrawal.install.noRoot')}</p>
+      ) : (
+        <p data-root="trust">
+          {tRich(lang, 'withdrawal.install.root', {
+            link: (
+              <a href={rootUrl} download>
+                {t(lang, 'withdrawal.install.rootLink')}
+              </a>
+            ),
+          })}
+        </p>
+      )}
       <p>{t(lang, 'withdrawal.install.restart')}</p>
       <p>{t(lang, 'withdrawal.install.delete')}</p>
       <p class="lead">

@@ -14,6 +14,8 @@ export interface WithdrawalPageProps extends PageProps {
   checkUrl: string;
   /** config.withdrawal.retryWindowMinutes: how long an interrupted withdrawal can resume. */
   retryWindowMinutes: number;
+  /** Our root certificate's URL when browsers must trust it (a listener serves our own server certificate); null: nothing to trust. */
+  rootCertificateUrl?: string | null;
 }
 
 /**
@@ -82,7 +84,7 @@ export function WithdrawalPage(props: WithdrawalPageProps) {
           </form>
         </Step>
         <PasswordStep lang={lang} />
-        <InstallStep lang={lang} />
+        <InstallStep lang={lang} rootUrl={props.rootCertificateUrl} />
         <Progress />
         <ScriptMessages lang={lang} />
       </div>
