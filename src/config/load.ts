@@ -53,6 +53,8 @@ const ENV_PATHS: Array<[string, string[]]> = [
   ['PASSERELLE_PUBLIC_URL', ['publicUrl']],
   ['PASSERELLE_PUBLIC_PORT', ['listeners', 'public', 'port']],
   ['PASSERELLE_GATEWAY_PORT', ['listeners', 'gateway', 'port']],
+  ['PASSERELLE_ADMIN_PORT', ['listeners', 'admin', 'port']],
+  ['PASSERELLE_LOG_LEVEL', ['log', 'level']],
   ['DATABASE_URL', ['database', 'url']],
   ['REDIS_URL', ['redis', 'url']],
   ['SMTP_URL', ['smtp', 'url']],
@@ -109,9 +111,6 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const config = parsed.data;
   config.dataDir = path.resolve(config.dataDir);
   if (config.pki.dir) config.pki.dir = path.resolve(config.pki.dir);
-  for (const listener of [config.listeners.public, config.listeners.gateway]) {
-    if (listener.tls) listener.tls = { certFile: path.resolve(listener.tls.certFile), keyFile: path.resolve(listener.tls.keyFile) };
-  }
   return config;
 }
 

@@ -88,17 +88,6 @@ export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 /** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
 const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/);
 
-/**
- * The listener's server certificate from files (PEM; any CA, e.g. ACME), reloaded on SIGHUP or
- * file change. null: the PKI's own server certificate. Client certificates are still checked
- * against our CA.
- */
-const listenerTls = z
-  .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
-  .strict()
-  .nullable()
-  .default(null);
-
 export const configSchema = z
   .object({
     mode: z.enum(['development', 'production']),
@@ -134,10 +123,21 @@ export const configSchema = z
       .default({ platformName: 'Passerelle', logo: null, colors: { primary: null, primaryHover: null, link: null }, publisher: 'Groupement régional d’appui au développement de la e-santé (à compléter)', host: 'Hébergeur de données de santé certifié HDS (à compléter)', dpoEmail: null }),
     listeners: z
       .object({
-        public: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
-        gateway: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
+        public: z.object({ host: z.string().min(1), port }).strict(),
+        gateway: z.object({ host: z.string().min(1), port }).strict(),
+        /** Plain HTTP, loopback by default: /livez, /readyz, /metrics (src/http/admin). Never expose it. */
+        admin: z
+          .object({ enabled: z.boolean().default(true), host: z.string().min(1).default('127.0.0.1'), port: port.default(9464) })
+          .strict()
+          .prefault({}),
       })
       .strict(),
+    /** JSON lines on stderr (pino) at this level and above. */
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+    /** On SIGTERM/SIGINT: how long in-flight requests and WebSockets may take to finish before they are cut. */
+    shutdown: z.object({ graceSeconds: z.number().min(0).max(3600).default(25) }).strict().prefault({}),
+    /** At start, how long to keep retrying an unreachable database or Redis (not ready meanwhile) before exiting 69; 0: forever. */
+    startup: z.object({ waitSeconds: z.number().min(0).max(86_400).default(300) }).strict().prefault({}),
     database: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').nullable() }).strict(),
     redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').nullable() }).strict(),
     smtp: z.object({ url: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').nullable(), from: z.string().min(3) }).strict(),

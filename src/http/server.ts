@@ -13,12 +13,21 @@ import { baselineHeaders } from './security-headers.ts';
 import { hasOriginFormTarget, refuseRequestTarget } from './request-target.ts';
 import { TLS_PROTOCOL, clearStaleVerifyError } from './tls.ts';
 import { ServerCertificates, serverKeyPair } from './server-certificate.ts';
+import { trackRequest, type RequestLabels } from './access-log.ts';
+import { runInRequestContext } from '../shared/request-context.ts';
 import { logger } from '../shared/logger.ts';
+import type { Socket } from 'node:net';
 
 export interface Listeners {
   publicPort: number;
   gatewayPort: number;
+  /** Closes at once: open connections are cut (tests, failed start). */
   close(): Promise<void>;
+  /**
+   * Graceful stop: accepts nothing new, closes idle keep-alive connections, lets in-flight
+   * requests and WebSockets finish for up to `graceMs`, then cuts what is left.
+   */
+  drain(graceMs: number): Promise<void>;
   /** Server certificates read from files (`listeners.*.tls`): `reload()` (also on SIGHUP), events `reloaded`/`failed`. */
   certificates: ServerCertificates;
 }
@@ -37,13 +46,70 @@ function listen(server: https.Server, port: number, host: string): Promise<numbe
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** What both listeners do first: the baseline security headers on every response, then only origin-form targets go on. */
-function front(handler: Handler): Handler {
+/** One listener's connections, so a drain can close the idle ones and, at the deadline, all (WebSockets included). */
+interface Tracked {
+  server: https.Server;
+  sockets: Set<Socket>;
+  draining: boolean;
+}
+
+function tracked(server: https.Server): Tracked {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return { server, sockets, draining: false };
+}
+
+/**
+ * What both listeners do first: a request id, the access line and metrics when the answer is
+ * done (src/http/access-log.ts), the baseline security headers, then only origin-form targets
+ * go on. While draining, each answer closes its connection.
+ */
+function front(listener: Tracked, labelsOf: (req: IncomingMessage) => RequestLabels, handler: Handler): Handler {
+  const afterDrainingAnswer = () => setImmediate(() => listener.server.closeIdleConnections());
   return (req, res) => {
+    const context = trackRequest(req, res, labelsOf(req), () => {
+      if (listener.draining) afterDrainingAnswer();
+    });
+    if (listener.draining) res.setHeader('Connection', 'close');
     baselineHeaders(res);
     if (!hasOriginFormTarget(req)) refuseRequestTarget(res);
-    else handler(req, res);
+    else runInRequestContext(context, () => handler(req, res));
   };
+}
+
+/**
+ * Express's own final handler prints stack traces to stderr; an error that gets past our error
+ * handlers ends here instead: one JSON log line, a bare 500.
+ */
+function lastResort(req: IncomingMessage, res: ServerResponse): (error?: unknown) => void {
+  return (error) => {
+    if (error) logger.error('unhandled request error', { path: req.url?.split('?')[0], error: error instanceof Error ? error.message : typeof error === 'string' ? error : 'non-error value' });
+    if (res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
+    const status = error ? 500 : 404;
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error: error ? 'internal_error' : 'not_found' }));
+  };
+}
+
+function drainServer(listener: Tracked, graceMs: number): Promise<void> {
+  listener.draining = true;
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      if (listener.sockets.size > 0) logger.warn('grace period over: closing connections still open', { connections: listener.sockets.size });
+      listener.server.closeAllConnections();
+      for (const socket of listener.sockets) socket.destroy();
+    }, graceMs);
+    listener.server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    listener.server.closeIdleConnections();
+  });
 }
 
 function closeServer(server: https.Server): Promise<void> {
@@ -65,9 +131,19 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   const cps = config.cps.enabled ? await CpsTrust.open(config.cps) : null;
   if (cps) registerCpsTrust(runtime.storage, cps);
   const cpsRegistration = cps ? cpsRegistrationHandler(runtime, cps, prefillKey(options.sessionSecret)) : null;
-  const publicServer = https.createServer({ ...publicBase, ...serverKeyPair('public', config.listeners.public.tls, publicBase, ownPair) }, front(createPublicApp(deps)));
+  const publicApp = createPublicApp(deps);
+  const publicServer = https.createServer({ ...publicBase, ...serverKeyPair('public', config.listeners.public.tls, publicBase, ownPair) });
+  const publicTracked = tracked(publicServer);
+  publicServer.on('request', front(publicTracked, () => PUBLIC_LABELS, (req, res) => publicApp(req as never, res as never, lastResort(req, res))));
   const gateway = createGateway(deps);
   const consoleApp = createConsoleApp(deps);
+  const applicationIds = new Map(config.applications.map((a) => [a.host, a.id]));
+  const gatewayLabels = (req: IncomingMessage): RequestLabels => {
+    const host = requestHost(req);
+    if (host === config.console.host) return CONSOLE_LABELS;
+    if (cps && host === config.cps.registrationHost) return CPS_LABELS;
+    return { surface: 'gateway', app: applicationIds.get(host) ?? '-' };
+  };
   // Client certificates are checked against our CA (and CPS anchors) whatever signed the server's.
   const gatewayBase = { ...TLS_PROTOCOL, ca: cps ? [pki.trustPem, ...cps.anchorPems] : pki.trustPem };
   const gatewayServer = https.createServer(
@@ -78,13 +154,17 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
       // The page explains a missing or bad certificate; a TLS alert would not.
       rejectUnauthorized: false,
     },
-    // The console host is served on the gateway listener (it needs the coordinator's certificate).
-    front((req, res) => {
+  );
+  const gatewayTracked = tracked(gatewayServer);
+  // The console host is served on the gateway listener (it needs the coordinator's certificate).
+  gatewayServer.on(
+    'request',
+    front(gatewayTracked, gatewayLabels, (req, res) => {
       const host = requestHost(req);
       // On the console host, /api/ is the admin API (token + certificate); pages go through the gateway pipeline.
-      if (host === config.console.host && req.url?.startsWith('/api/')) consoleApp(req, res);
+      if (host === config.console.host && req.url?.startsWith('/api/')) consoleApp(req as never, res as never, lastResort(req, res));
       else if (cpsRegistration && host === config.cps.registrationHost) cpsRegistration(req, res);
-      else gateway.app(req, res);
+      else gateway.handle(req, res, lastResort(req, res));
     }),
   );
   gatewayServer.on('secureConnection', clearStaleVerifyError);
@@ -129,8 +209,18 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
       await Promise.all([closeServer(publicServer), closeServer(gatewayServer)]);
       closeCps();
     },
+    async drain(graceMs) {
+      certificates.close();
+      await Promise.all([drainServer(publicTracked, graceMs), drainServer(gatewayTracked, graceMs)]);
+      gateway.close();
+      closeCps();
+    },
   };
 }
+
+const PUBLIC_LABELS: RequestLabels = { surface: 'public', app: '-' };
+const CONSOLE_LABELS: RequestLabels = { surface: 'console', app: '-' };
+const CPS_LABELS: RequestLabels = { surface: 'cps', app: '-' };
 
 /**
  * `cps.registrationHost` on the gateway listener: reads the CPS card the browser presents and

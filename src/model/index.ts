@@ -92,6 +92,8 @@ export interface AuditEventInput {
   applicationId?: string | null;
   subject?: string | null;
   details?: Record<string, unknown> | null;
+  /** The HTTP request that caused the event (its X-Request-Id); null from jobs and the CLI. Set by the auditor. */
+  requestId?: string | null;
 }
 
 export interface AuditEvent extends Required<Omit<AuditEventInput, 'details'>> {

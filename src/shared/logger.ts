@@ -1,19 +1,77 @@
-/** One JSON line per event on stderr. Never pass secrets: fields are written as they are. */
-type Fields = Record<string, unknown>;
+import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 
-function write(level: 'info' | 'warn' | 'error', message: string, fields: Fields = {}): void {
-  if (silent) return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+/**
+ * One JSON line per event (pino) on stderr. Never pass secrets: fields are written as they are;
+ * the redaction below is a second line of defence, not a licence. Callers keep the
+ * `(message, fields)` shape; `configureLogger` (serve) sets the level, tests a destination.
+ */
+type Fields = Record<string, unknown>;
+export type LogLevel = Level | 'silent';
+
+// Keys that must never reach a log line, at the top level and one level down.
+const SECRET_KEYS = ['password', 'passphrase', 'secret', 'token', 'authorization', 'cookie', 'otp', 'totp', 'withdrawalCode'];
+const REDACT = SECRET_KEYS.flatMap((key) => [key, `*.${key}`]);
+
+let level: LogLevel = 'info';
+let destination: DestinationStream | null = null;
+let silenced = false;
+let instance: Logger = build();
+
+function build(): Logger {
+  return pino(
+    {
+      level: silenced ? 'silent' : level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    destination ?? pino.destination({ dest: 2, sync: false }),
+  );
 }
 
-let silent = false;
+/** Level from configuration (`log.level`); a destination for tests that read the lines. */
+export function configureLogger(options: { level?: LogLevel; destination?: DestinationStream | null }): void {
+  if (options.level) level = options.level;
+  if (options.destination !== undefined) destination = options.destination;
+  instance.flush?.();
+  instance = build();
+}
+
+/** The pino instance itself (hot paths that want `isLevelEnabled` or a child logger). */
+export function pinoLogger(): Logger {
+  return instance;
+}
+
+const write = (method: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Fields) => {
+  if (fields) instance[method](fields, message);
+  else instance[method](message);
+};
 
 export const logger = {
+  debug: (message: string, fields?: Fields) => write('debug', message, fields),
   info: (message: string, fields?: Fields) => write('info', message, fields),
   warn: (message: string, fields?: Fields) => write('warn', message, fields),
   error: (message: string, fields?: Fields) => write('error', message, fields),
+  /** Writes what is buffered (before process.exit). */
+  flush(): void {
+    instance.flush?.();
+  },
   /** Tests silence expected errors. */
   silence(value: boolean): void {
-    silent = value;
+    if (silenced === value) return;
+    silenced = value;
+    instance = build();
   },
 };
+
+/**
+ * Node's own warnings (DEP0060 and the like) as JSON lines instead of plain text: Node's
+ * default printer is removed, ours logs name, code and message (no stack).
+ */
+export function routeProcessWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    logger.warn('node warning', { name: warning.name, code: warning.code ?? null, warning: warning.message });
+  });
+}

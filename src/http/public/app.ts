@@ -26,13 +26,12 @@ export function createPublicApp(deps: HttpDeps): Express {
   app.use(language);
   app.use('/assets', brandingAssets(config), express.static(ASSETS, { index: false, maxAge: '1h' }));
 
+  // Kept for existing probes; /readyz on the admin listener says more. Both stores must answer.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await runtime.storage.ping();
-      sendJson(res, 200, { status: 'ok' });
-    } catch {
-      sendJson(res, 503, { status: 'unavailable', error: 'database_unavailable' });
-    }
+    const [database, sessionStore] = await Promise.allSettled([runtime.storage.ping(), deps.sessions.ping()]);
+    if (database.status === 'rejected') sendJson(res, 503, { status: 'unavailable', error: 'database_unavailable' });
+    else if (sessionStore.status === 'rejected') sendJson(res, 503, { status: 'unavailable', error: 'session_store_unavailable' });
+    else sendJson(res, 200, { status: 'ok' });
   });
 
   app.get('/.well-known/jwks.json', (_req, res) => sendJson(res, 200, jwks([signingKey])));

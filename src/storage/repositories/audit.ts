@@ -14,6 +14,7 @@ export interface AuditRow {
   application_id: string | null;
   subject: string | null;
   details: string | null;
+  request_id: string | null;
 }
 
 /** Owns (writes): audit_events. Append-only: the schema refuses UPDATE and DELETE on this table. */
@@ -22,8 +23,8 @@ export class AuditRepository {
 
   async append(event: AuditEventInput, at: number): Promise<void> {
     await this.db.run(
-      `INSERT INTO audit_events (at, action, outcome, reason, actor, ip, certificate_serial, application_id, subject, details)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_events (at, action, outcome, reason, actor, ip, certificate_serial, application_id, subject, details, request_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         at,
         event.action,
@@ -35,6 +36,7 @@ export class AuditRepository {
         event.applicationId ?? null,
         event.subject ?? null,
         event.details ? JSON.stringify(event.details) : null,
+        event.requestId ?? null,
       ],
     );
   }
@@ -69,5 +71,6 @@ export function auditEventFromRow(r: AuditRow): AuditEvent {
     applicationId: r.application_id,
     subject: r.subject,
     details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    requestId: r.request_id ?? null,
   };
 }
