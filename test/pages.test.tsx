@@ -9,6 +9,7 @@ import {
   DENIAL_REASONS,
   DeniedPage,
   ErrorPage,
+  FormExpiredPage,
   HelpPage,
   LoggedOutPage,
   LoginPage,
@@ -72,7 +73,7 @@ function allPages(): string[] {
   for (const lang of LANGUAGES) {
     pages.push(
       LoginPage({ lang, application: { name: XSS }, mode: 'personal', identifier: XSS, csrfToken: XSS, action: '/l', next: XSS, error: 'invalid_credentials', remainingAttempts: 2, establishmentName: XSS, machineLabel: XSS, forgotPasswordUrl: 'javascript:alert(1)' }),
-      LoginPage({ lang, application: { name: 'OpenDRP' }, mode: 'collective', csrfToken: 't', action: '/l', next: '/', error: 'csrf' }),
+      LoginPage({ lang, application: { name: 'OpenDRP' }, mode: 'collective', csrfToken: 't', action: '/l', next: '/', error: 'session_expired' }),
       ...DENIAL_REASONS.map((reason) =>
         DeniedPage({ lang, reason, status: 403, supportContact: XSS, publicUrl: 'https://p.example', details: { identifier: XSS, applicationName: XSS, serial: XSS, expiredOn: XSS } }),
       ),
@@ -82,6 +83,7 @@ function allPages(): string[] {
       LoggedOutPage({ lang, applicationName: 'OpenDRP', loginUrl: '/l', confirm: { action: '/.passerelle/logout', csrfToken: XSS } }),
       ErrorPage({ lang, status: 400, code: 'invalid_body', message: XSS }),
       ErrorPage({ lang, status: 500, code: 'internal_error', message: 'db exploded' }),
+      FormExpiredPage({ lang, back: XSS }),
       HelpPage({ lang, publicUrl: 'https://p.example', applications: [{ name: XSS, host: 'rehab.localhost' }], gatewayPort: 9443 }),
     );
   }

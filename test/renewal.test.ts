@@ -229,7 +229,7 @@ describe.each(databaseBackends())('renewal on the gateway on $name', ({ url }) =
     expect(csrf).not.toBeNull();
 
     const noToken = await post(current, cookies, '/.passerelle/renouveler', { csr: opensslCsr() });
-    expect([noToken.status, JSON.parse(noToken.body)]).toEqual([403, expect.objectContaining({ error: 'csrf' })]);
+    expect([noToken.status, JSON.parse(noToken.body)]).toEqual([403, expect.objectContaining({ error: 'invalid_csrf_token' })]);
     // One bit of the signature flipped: the proof of possession fails.
     const der = Buffer.from(readCsr(opensslCsr())!.der);
     der[der.length - 5]! ^= 0x01;

@@ -79,7 +79,7 @@ export const API_ERRORS = [
   'renewal_unknown',
   'authentication_required',
   'session_expired',
-  'csrf',
+  'invalid_csrf_token',
   'network',
   'internal_error',
 ] as const;

@@ -3,14 +3,14 @@ import type { HttpDeps } from '../deps.ts';
 import { declareNewUser, firstUseState, hasLegacy, signInWithLegacy, type LegacyApplication, type LegacySignInResult } from '../../legacy/index.ts';
 import { LegacyFirstUsePage, LEGACY_FIELDS, type FirstUseError } from '../pages/legacy/first-use.tsx';
 import { clientIp } from '../context.ts';
-import { csrfToken, csrfValid } from '../csrf.ts';
+import { checkCsrf, csrfToken, type CsrfRefusal } from '../kit/csrf.ts';
 import { sendJson, sendPage, wantsHtml } from '../respond.ts';
 import { safeGatewayNext as safeNext } from '../kit/safe-next.ts';
 
 export const LEGACY_PATH = '/.passerelle/ancien-identifiant';
 export const LEGACY_NEW_PATH = `${LEGACY_PATH}/nouveau`;
 
-const STATUS: Record<FirstUseError, number> = { invalid: 401, locked: 403, unavailable: 503, conflict: 409, legacy_cut_over: 403, missing: 400, csrf: 403 };
+const STATUS: Record<FirstUseError, number> = { invalid: 401, locked: 403, unavailable: 503, conflict: 409, legacy_cut_over: 403, missing: 400 };
 
 /**
  * Legacy identifiers on application hosts (journey 9), after requireSignedIn and requireAccess,
@@ -50,6 +50,15 @@ export function legacyFirstUse(deps: HttpDeps): Router {
     );
   }
 
+  /** A stale form: the kit's one answer (gateway.csrf), back to the first-use page. */
+  const refusal = (req: Request, res: Response): CsrfRefusal => ({
+    action: 'gateway.csrf',
+    actor: res.locals.user!.identifier,
+    certificateSerial: res.locals.certificate.record.serial,
+    applicationId: res.locals.application.id,
+    back: `${LEGACY_PATH}?${new URLSearchParams({ next: safeNext((req.body as Record<string, unknown> | undefined)?.[LEGACY_FIELDS.next]) })}`,
+  });
+
   router.get(LEGACY_PATH, async (req, res, next) => {
     const app = legacyApp(res);
     if (!app) return next();
@@ -64,7 +73,7 @@ export function legacyFirstUse(deps: HttpDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof body[LEGACY_FIELDS.username] === 'string' ? (body[LEGACY_FIELDS.username] as string).trim().slice(0, 200) : '';
     const password = typeof body[LEGACY_FIELDS.password] === 'string' ? (body[LEGACY_FIELDS.password] as string).slice(0, 1024) : '';
-    if (!csrfValid(req.session, body[LEGACY_FIELDS.csrf])) return render(req, res, STATUS.csrf, 'choice', { error: 'csrf', legacyUsername: username });
+    if (!(await checkCsrf(runtime.auditor, req, res, refusal))) return;
     if (!username || !password) return render(req, res, STATUS.missing, 'choice', { error: 'missing', legacyUsername: username });
     const result: LegacySignInResult = await signInWithLegacy(runtime, {
       user: res.locals.user!,
@@ -91,7 +100,7 @@ export function legacyFirstUse(deps: HttpDeps): Router {
     const app = legacyApp(res);
     if (!app) return next();
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (!csrfValid(req.session, body[LEGACY_FIELDS.csrf])) return render(req, res, STATUS.csrf, 'choice', { error: 'csrf' });
+    if (!(await checkCsrf(runtime.auditor, req, res, refusal))) return;
     await declareNewUser(runtime, res.locals.user!, app, { ip: clientIp(req), certificateSerial: res.locals.certificate.record.serial });
     res.redirect(303, safeNext(body[LEGACY_FIELDS.next]));
   });

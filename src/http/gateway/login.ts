@@ -6,7 +6,7 @@ import { accountDenial } from '../../authentication/certificate.ts';
 import type { GatewayAuthenticator } from '../../authentication/gateway-login.ts';
 import { LoggedOutPage, LoginPage } from '../pages/index.ts';
 import { clientIp } from '../context.ts';
-import { csrfToken, csrfValid } from '../csrf.ts';
+import { checkCsrf, csrfToken, type CsrfRefusal } from '../kit/csrf.ts';
 import { sendPage } from '../respond.ts';
 import { sendDenial } from '../kit/deny.ts';
 import { safeGatewayNext } from '../kit/safe-next.ts';
@@ -20,7 +20,7 @@ const LOGOUT_PATH = '/.passerelle/logout';
 /** A path on this application host to return to after signing in (src/http/kit/safe-next.ts). */
 export const safeNext = safeGatewayNext;
 
-type LoginError = 'invalid_credentials' | 'session_expired' | 'csrf' | null;
+type LoginError = 'invalid_credentials' | 'session_expired' | null;
 
 function renderLogin(runtime: Runtime, req: Request, res: Response, status: number, error: LoginError, extra: { identifier?: string; remainingAttempts?: number | null } = {}): void {
   const certificate: CertificateContext = res.locals.certificate;
@@ -65,6 +65,18 @@ async function openBoundSession(runtime: Runtime, req: Request, user: User, cert
   await save(req);
 }
 
+/** A stale login or logout form: audited as gateway.csrf, back to the login form (src/http/kit/csrf.ts). */
+function refusal(req: Request, res: Response): CsrfRefusal {
+  const next = safeNext((req.body as Record<string, unknown> | undefined)?.next);
+  return {
+    action: 'gateway.csrf',
+    actor: res.locals.auth?.identifier ?? res.locals.certificate.owner?.identifier ?? null,
+    certificateSerial: res.locals.certificate.record.serial,
+    applicationId: res.locals.application.id,
+    back: req.path === LOGOUT_PATH ? LOGOUT_PATH : `${LOGIN_PATH}?${new URLSearchParams({ next })}`,
+  };
+}
+
 /** The login form on every application host, and logout. */
 export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticator): Router {
   const router = Router();
@@ -98,10 +110,7 @@ export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticato
   router.post(LOGIN_PATH, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const identifier = typeof body.identifier === 'string' ? body.identifier.trim().slice(0, 200) : '';
-    if (!csrfValid(req.session, body.csrf)) {
-      renderLogin(runtime, req, res, 400, 'csrf', { identifier });
-      return;
-    }
+    if (!(await checkCsrf(runtime.auditor, req, res, refusal))) return;
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
     const { certificate, application } = res.locals;
     const result = await authenticator.login({ certificate, identifier: identifier || null, password, ip: clientIp(req), applicationId: application.id });
@@ -123,8 +132,9 @@ export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticato
   });
 
   router.post(LOGOUT_PATH, form, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (res.locals.auth && csrfValid(req.session, body.csrf)) {
+    // Signed out already: nothing to do. Signed in with a stale form: the kit's one answer, still signed in.
+    if (res.locals.auth) {
+      if (!(await checkCsrf(runtime.auditor, req, res, refusal))) return;
       await runtime.auditor.record({
         action: 'gateway.logout',
         outcome: 'success',

@@ -2,15 +2,14 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import { z } from 'zod';
 import type { HttpDeps } from '../deps.ts';
 import { RenewalService } from '../../enrollment/renewal.ts';
-import { ForbiddenError, PasserelleError } from '../../shared/errors.ts';
+import { PasserelleError } from '../../shared/errors.ts';
 import { logger } from '../../shared/logger.ts';
 import { clientIp } from '../context.ts';
-import { csrfToken, csrfValid } from '../csrf.ts';
+import { checkCsrf, csrfToken, type CsrfRefusal } from '../kit/csrf.ts';
 import { sendJson, sendPage } from '../respond.ts';
 import { RenewalCollectivePage, RenewalPage } from '../pages/withdrawal/index.ts';
 
 export const RENEWAL_PATH = '/.passerelle/renouveler';
-export const CSRF_HEADER = 'x-csrf-token';
 
 const DAY_MS = 86_400_000;
 const RenewBody = z.object({ csr: z.string().min(1).max(20_000) });
@@ -53,9 +52,9 @@ export function renewalRoutes(deps: HttpDeps): Router {
   const json = express.json({ limit: '32kb' });
 
   router.post(RENEWAL_PATH, json, async (req, res) => {
+    // Who may renew first (a collective certificate is told what to do instead), then the token: the kit's one answer.
+    if (mayRenew(res) && !(await checkCsrf(runtime.auditor, req, res, refusal))) return;
     await audited(req, res, 'renewal.issue', async () => {
-      service.holder(res.locals.certificate);
-      requireCsrf(req);
       const body = RenewBody.safeParse(req.body);
       if (!body.success) throw new PasserelleError(400, 'invalid_request', 'expected a JSON body {csr}');
       return service.renew(res.locals.certificate, body.data.csr, clientIp(req));
@@ -84,9 +83,22 @@ export function renewalRoutes(deps: HttpDeps): Router {
     }
   }
 
-  function requireCsrf(req: Request): void {
-    if (!csrfValid(req.session, req.get(CSRF_HEADER))) throw new ForbiddenError('csrf', 'missing or stale CSRF token; reload the page');
+  function mayRenew(res: Response): boolean {
+    try {
+      service.holder(res.locals.certificate);
+      return true;
+    } catch {
+      return false;
+    }
   }
+
+  const refusal = (_req: Request, res: Response): CsrfRefusal => ({
+    action: 'gateway.csrf',
+    actor: res.locals.certificate.owner?.identifier ?? null,
+    certificateSerial: res.locals.certificate.record.serial,
+    applicationId: res.locals.application.id,
+    back: RENEWAL_PATH,
+  });
 
   const jsonErrors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     if (error instanceof PasserelleError && error.expose) {

@@ -50,7 +50,6 @@ const base = {
   'login.lockoutWarning': 'After {count} failures in a row, the account is locked.',
   'application.console': 'the coordination console',
   'login.error.session_expired': 'Your session has expired. For your security, please sign in again.',
-  'login.error.csrf': 'The form expired or was already submitted. Please enter your password again.',
   'login.remaining.one': 'Warning: you have one attempt left. After the next failure your account will be locked.',
   'login.remaining.other': 'Warning: you have {count} attempts left before your account is locked.',
 
@@ -195,6 +194,9 @@ const base = {
   'help.title': '{platform}: secure access to health applications',
   'help.intro':
     '{platform} protects access to the regional health platform’s applications. Every workstation needs a certificate, and your personal password is still asked at each sign-in.',
+  'csrf.title': 'Form expired',
+  'csrf.lead': 'This form has expired or was already sent. Reload the page and try again.',
+  'csrf.back': 'Back to the form',
   'help.kinds.title': 'Two kinds of certificate',
   'help.kinds.personal':
     'Personal certificate: for a computer only you use (or your own session on it). One certificate per computer; your identifier is then filled in for you.',

@@ -43,7 +43,6 @@ const base = {
   'login.lockoutWarning': 'Après {count} échecs consécutifs, le compte est verrouillé.',
   'application.console': 'la console de coordination',
   'login.error.session_expired': 'Votre session a expiré. Pour votre sécurité, veuillez vous reconnecter.',
-  'login.error.csrf': 'Le formulaire a expiré ou a déjà été envoyé. Veuillez saisir à nouveau votre mot de passe.',
   'login.remaining.one':
     'Attention : il vous reste une tentative. Au prochain échec, votre compte sera verrouillé.',
   'login.remaining.other': 'Attention : il vous reste {count} tentatives avant le verrouillage de votre compte.',
@@ -199,6 +198,9 @@ const base = {
   'error.reference': 'Référence : {code} (HTTP {status})',
 
   // Public help page
+  'csrf.title': 'Formulaire expiré',
+  'csrf.lead': 'Ce formulaire a expiré ou a déjà été envoyé. Rechargez la page et recommencez.',
+  'csrf.back': 'Revenir au formulaire',
   'help.title': '{platform} : accès sécurisé aux applications de santé',
   'help.intro':
     '{platform} protège l’accès aux applications de la plateforme régionale de santé. Chaque poste de travail doit disposer d’un certificat, et votre mot de passe personnel reste demandé à chaque connexion.',

@@ -31,7 +31,6 @@ export const legacyEn: Record<keyof typeof legacyFr, string> = {
     'This previous {application} identifier is already linked to someone else. Nothing was changed; the conflict has been reported and you will be contacted. For any question: {support}.',
   'legacy.firstUse.error.legacy_cut_over': 'This previous identifier is no longer accepted: it has already been replaced by a platform identifier. If it is yours, contact {support}.',
   'legacy.firstUse.error.missing': 'Enter your previous identifier and password.',
-  'legacy.firstUse.error.csrf': 'The form expired or was already sent. Please try again.',
 
   'legacy.portal.welcome.title': 'Signed in with your previous identifier',
   'legacy.portal.welcome.lead': 'You signed in with your previous {application} identifier {legacy}.',
@@ -109,7 +108,6 @@ export const legacyEn: Record<keyof typeof legacyFr, string> = {
   'legacy.console.notice.conflict_resolved': 'The conflict has been settled.',
   'legacy.console.notice.unlocked': 'The previous identifier has been unblocked.',
   'legacy.console.error.title': 'Action not possible',
-  'legacy.console.error.csrf': 'The form expired. Go back to the page and try again.',
   'legacy.console.error.already_cut_over': 'It is already cut over.',
   'legacy.console.error.no_legacy_mapping': 'This person has no linked previous identifier for this application.',
   'legacy.console.error.not_locked': 'This previous identifier is not blocked.',

@@ -36,7 +36,6 @@ export const legacyFr = {
   'legacy.firstUse.error.legacy_cut_over':
     'Cet ancien identifiant n’est plus accepté : il a déjà été remplacé par un identifiant de la plateforme. S’il est le vôtre, contactez {support}.',
   'legacy.firstUse.error.missing': 'Saisissez votre ancien identifiant et votre ancien mot de passe.',
-  'legacy.firstUse.error.csrf': 'Le formulaire a expiré ou a déjà été envoyé. Veuillez recommencer.',
 
   // Portal login with a legacy identifier (migration period)
   'legacy.portal.welcome.title': 'Connexion avec votre ancien identifiant',
@@ -122,7 +121,6 @@ export const legacyFr = {
   'legacy.console.notice.conflict_resolved': 'Le conflit a été traité.',
   'legacy.console.notice.unlocked': 'L’ancien identifiant a été débloqué.',
   'legacy.console.error.title': 'Action impossible',
-  'legacy.console.error.csrf': 'Le formulaire a expiré. Revenez à la page et recommencez.',
   'legacy.console.error.already_cut_over': 'C’est déjà basculé.',
   'legacy.console.error.no_legacy_mapping': 'Cette personne n’a pas d’ancien identifiant relié pour cette application.',
   'legacy.console.error.not_locked': 'Cet ancien identifiant n’est pas bloqué.',

@@ -249,8 +249,6 @@ export const portalEn: Record<keyof typeof portalFr, string> = {
   'portal.applications.error.already_pending': 'A request for this application is already pending.',
   'portal.applications.error.already_granted': 'You already have access to this application.',
 
-  'portal.csrf.title': 'Form expired',
-  'portal.csrf.lead': 'This form has expired or was already sent. Reload the page and try again.',
   'portal.csrf.back': 'Back to the form',
   'portal.rateLimited.title': 'Too many requests',
   'portal.rateLimited.lead': 'Too many requests were sent from your address or for this identifier. Try again in {minutes} minutes.',

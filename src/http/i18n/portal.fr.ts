@@ -261,8 +261,6 @@ export const portalFr = {
   'portal.applications.error.already_granted': 'Vous avez déjà accès à cette application.',
 
   // Message pages
-  'portal.csrf.title': 'Formulaire expiré',
-  'portal.csrf.lead': 'Ce formulaire a expiré ou a déjà été envoyé. Rechargez la page et recommencez.',
   'portal.csrf.back': 'Revenir au formulaire',
   'portal.rateLimited.title': 'Trop de demandes',
   'portal.rateLimited.lead': 'Trop de demandes ont été envoyées depuis votre adresse ou pour cet identifiant. Réessayez dans {minutes} minutes.',

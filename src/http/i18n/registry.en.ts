@@ -3,7 +3,6 @@ import type { registryFr } from './registry.fr.ts';
 /** Registry messages in English: exactly the keys of the French file. */
 export const registryEn: Record<keyof typeof registryFr, string> = {
   'registry.title': 'Registry',
-  'registry.csrf': 'The form has expired or did not come from the console: reload the page and try again.',
   'registry.cancel': 'Cancel',
   'registry.form.optional': '(optional)',
   'registry.errors.title': 'The form has errors',

@@ -1,7 +1,6 @@
 /** Registry messages (French, the reference). Keys start with `registry.`. */
 export const registryFr = {
   'registry.title': 'Référentiel',
-  'registry.csrf': 'Le formulaire a expiré ou ne vient pas de la console : rechargez la page et recommencez.',
   'registry.cancel': 'Annuler',
   'registry.form.optional': '(facultatif)',
   'registry.errors.title': 'Le formulaire contient des erreurs',

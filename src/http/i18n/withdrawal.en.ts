@@ -104,7 +104,7 @@ export const withdrawalEn: Record<keyof typeof withdrawalFr, string> = {
   'withdrawal.script.error.renewal_unknown': 'The renewal was not recognised. Reload the page and start again.',
   'withdrawal.script.error.authentication_required': 'Your session has expired. Reload the page to sign in again.',
   'withdrawal.script.error.session_expired': 'Your session has expired. Reload the page to sign in again.',
-  'withdrawal.script.error.csrf': 'The page has expired. Reload it and start again.',
+  'withdrawal.script.error.invalid_csrf_token': 'The page has expired. Reload it and start again.',
   'withdrawal.script.error.network': 'The server could not be reached. Check your connection and try again.',
   'withdrawal.script.error.internal_error': 'Something unexpected went wrong. Try again in a moment.',
 

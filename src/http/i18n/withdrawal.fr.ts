@@ -106,7 +106,7 @@ export const withdrawalFr = {
   'withdrawal.script.error.renewal_unknown': 'Le renouvellement n’a pas été reconnu. Rechargez la page et recommencez.',
   'withdrawal.script.error.authentication_required': 'Votre session a expiré. Rechargez la page pour vous reconnecter.',
   'withdrawal.script.error.session_expired': 'Votre session a expiré. Rechargez la page pour vous reconnecter.',
-  'withdrawal.script.error.csrf': 'La page a expiré. Rechargez-la et recommencez.',
+  'withdrawal.script.error.invalid_csrf_token': 'La page a expiré. Rechargez-la et recommencez.',
   'withdrawal.script.error.network': 'Le serveur n’a pas pu être joint. Vérifiez votre connexion et réessayez.',
   'withdrawal.script.error.internal_error': 'Une erreur inattendue est survenue. Réessayez dans quelques instants.',
 

@@ -1,10 +1,10 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
-import { csrfToken, csrfValid } from '../csrf.ts';
+import { csrfToken, requireCsrf as requireCsrfKit } from '../kit/csrf.ts';
 import { sendPage } from '../respond.ts';
 import { t } from '../i18n/index.ts';
-import { NOTICES, PortalMessagePage, type PortalPageProps } from '../pages/portal/index.ts';
+import { NOTICES, PORTAL_ASSETS, PortalMessagePage, type PortalPageProps } from '../pages/portal/index.ts';
 import type { RequestContext } from '../../portal/deps.ts';
 import { safeNext as safeNextPath } from '../kit/safe-next.ts';
 import { fields } from '../kit/forms.ts';
@@ -39,21 +39,9 @@ function formPage(path: string): string {
   return path;
 }
 
-/** Every portal POST carries the session's synchroniser token; without it nothing changes. */
+/** Every portal POST carries the session's synchroniser token; without it nothing changes (src/http/kit/csrf.ts). */
 export function requireCsrf(deps: HttpDeps): RequestHandler {
-  return async (req, res, next) => {
-    if (csrfValid(req.session, fields(req).csrf)) {
-      next();
-      return;
-    }
-    await deps.runtime.auditor.record({ action: 'portal.csrf', outcome: 'failure', reason: 'invalid_csrf_token', actor: res.locals.portalUser?.identifier ?? null, ip: clientIp(req), details: { path: req.path } });
-    const props = pageProps(deps, req, res);
-    sendPage(
-      res,
-      403,
-      PortalMessagePage({ ...props, notice: null, title: 'portal.csrf.title', lead: t(props.lang, 'portal.csrf.lead'), code: 'invalid_csrf_token', link: { href: formPage(req.path), label: 'portal.csrf.back' } }),
-    );
-  };
+  return requireCsrfKit(deps.runtime.auditor, (req, res) => ({ action: 'portal.csrf', actor: res.locals.portalUser?.identifier ?? null, back: formPage(req.path), assetBase: PORTAL_ASSETS }));
 }
 
 /** 429 with Retry-After and a page that says how long to wait. */

@@ -16,7 +16,7 @@ import {
 } from '../../../legacy/index.ts';
 import { PasserelleError } from '../../../shared/errors.ts';
 import { clientIp } from '../../context.ts';
-import { csrfToken, csrfValid } from '../../csrf.ts';
+import { csrfToken } from '../../kit/csrf.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import { sendPage } from '../../respond.ts';
 import {
@@ -85,11 +85,7 @@ export function legacyRoutes(deps: HttpDeps): Router {
   }
 
   async function attempt(req: Request, res: Response, fn: () => Promise<unknown>, notice: (typeof NOTICES)[number]): Promise<void> {
-    if (!csrfValid(req.session, body(req).csrf)) {
-      await runtime.auditor.record({ action: 'console.csrf', outcome: 'failure', reason: 'invalid_csrf_token', actor: res.locals.user!.identifier, ip: clientIp(req), certificateSerial: res.locals.certificate.record.serial, details: { path: req.path.slice(0, 200) } });
-      sendPage(res, 403, MigrationErrorPage({ ...base(req, res), notice: null, message: t(res.locals.lang, 'legacy.console.error.csrf'), code: 'invalid_csrf_token' }));
-      return;
-    }
+    // The CSRF token was checked by consoleCsrf before any console route ran.
     try {
       await fn();
     } catch (error) {

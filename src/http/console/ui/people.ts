@@ -32,7 +32,7 @@ import { ConfirmPage, InvitePage, PeopleListPage, PersonPage, groupSerial, notic
 /** What an action's confirmation page says. */
 type ConfirmContent = Pick<ConfirmPageProps, 'title' | 'lead' | 'submit' | 'danger' | 'choice'> & { facts?: Array<[string, string]> };
 import { fields } from '../../kit/forms.ts';
-import { actorOf, requireCsrf, shellOf, text } from './shell.ts';
+import { actorOf, shellOf, text } from './shell.ts';
 
 const EMPTY_PAGE: PeoplePage = { people: [], total: 0, totalExact: true, next: null, previous: null };
 
@@ -70,7 +70,6 @@ export function peopleRoutes(deps: HttpDeps): Router {
 
   /** Runs an action from a POST: CSRF first, then the action, then the redirect (or the refusal on the person page). */
   const act = (run: (req: Request, res: Response, body: Record<string, string>) => Promise<PeopleNotice>) => async (req: Request, res: Response) => {
-    requireCsrf(req);
     const body = fields(req);
     const id = param(req, 'id');
     try {
@@ -104,7 +103,6 @@ export function peopleRoutes(deps: HttpDeps): Router {
 
   router.get('/personnes/inviter', (req, res) => invitePage(req, res, 200));
   router.post('/personnes/inviter', async (req, res) => {
-    requireCsrf(req);
     const values = fields(req);
     try {
       const outcome = await invitePerson(runtime, values, actorOf(req, res));
@@ -135,7 +133,6 @@ export function peopleRoutes(deps: HttpDeps): Router {
   router.get('/personnes/:id', async (req, res) => personPage(req, res, 200, await getPerson(runtime, param(req, 'id'))));
 
   router.post('/personnes/:id/identite', async (req, res) => {
-    requireCsrf(req);
     const values = fields(req);
     const id = param(req, 'id');
     const outcome = await updateIdentity(runtime, id, values, actorOf(req, res));

@@ -20,7 +20,7 @@ import { REGISTRATION_STATUSES, RegistrationPage, RegistrationsPage } from '../.
 import { CERTIFICATE_REQUEST_STATUSES, CertificateRequestPage, CertificateRequestsPage, NewCodePage, canReissue, holderName } from '../../pages/console/queues/certificate-requests.tsx';
 import { ACCESS_REQUEST_STATUSES, AccessRequestPage, AccessRequestsPage, applicationLabel, personName } from '../../pages/console/queues/access-requests.tsx';
 import { BULK_MAX, BulkPage, type BulkItem } from '../../pages/console/queues/bulk.tsx';
-import { actorOf, idParam, requireCsrf, shellOf, text } from './shell.ts';
+import { actorOf, idParam, posted, shellOf, text } from './shell.ts';
 
 /** The queues list at most this many rows (the repositories' own limit). */
 const LIST_LIMIT = 200;
@@ -113,7 +113,7 @@ function queueRoutes<V extends { id: string; status: string }>(deps: HttpDeps, q
   });
 
   router.post(`${queue.base}/lot`, async (req, res) => {
-    const body = requireCsrf(req);
+    const body = posted(req);
     const selected = ids(body.id);
     const decision = body.decision === 'reject' ? 'reject' : 'approve';
     const reason = decision === 'reject' ? text(body.reason).trim() : '';
@@ -140,7 +140,7 @@ function queueRoutes<V extends { id: string; status: string }>(deps: HttpDeps, q
 
   /** One decision; a refusal (already decided, no reason…) shows on the item's page, nothing changed. */
   async function decide(req: Request, res: Response, action: ConsoleAction, done: string): Promise<void> {
-    const body = requireCsrf(req);
+    const body = posted(req);
     const reason = text(body.reason);
     try {
       const outcome = await performAction(runtime, { action, targetId: idParam(req), params: { reason } }, actorOf(req, res));
@@ -235,7 +235,6 @@ export function queuesRoutes(deps: HttpDeps): Router {
   };
   router.get('/demandes-certificats/:id/nouveau-code', (req, res) => newCodePage(req, res, 200));
   router.post('/demandes-certificats/:id/nouveau-code', async (req, res) => {
-    requireCsrf(req);
     try {
       const outcome = await performAction(runtime, { action: 'certificate-request.new-code', targetId: idParam(req) }, actorOf(req, res));
       res.redirect(303, `/demandes-certificats?status=approved&ok=${noticeFor(outcome, 'code_reissued')}`);

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { HttpDeps } from '../../deps.ts';
 import { TotpService, totpKeyMaterial, type SecondFactorState } from '../../../console/index.ts';
-import { csrfToken, csrfValid } from '../../csrf.ts';
+import { checkCsrf, csrfToken } from '../../kit/csrf.ts';
 import { sendDenial } from '../../kit/deny.ts';
 import { safeGatewayNext as safeNext } from '../../kit/safe-next.ts';
 import { sendJson, sendPage, wantsHtml } from '../../respond.ts';
@@ -57,6 +57,14 @@ export function secondFactorRoutes(deps: HttpDeps, totp: TotpService): Router {
     return next;
   }
 
+  /** A stale form: the kit's one answer (console.csrf), back to the same page. */
+  const refusal = (path: string, next: string) => (_req: Request, res: Response) => ({
+    action: 'console.csrf' as const,
+    actor: coordinatorOf(res).identifier,
+    certificateSerial: res.locals.certificate.record.serial,
+    back: `${path}?${new URLSearchParams({ next })}`,
+  });
+
   const renderChallenge = (req: Request, res: Response, status: number, next: string, problem: CodeProblem = null) =>
     sendPage(res, status, ChallengePage({ ...shellOf(req, res, runtime), notice: null, next, problem }));
 
@@ -79,10 +87,7 @@ export function secondFactorRoutes(deps: HttpDeps, totp: TotpService): Router {
       res.redirect(303, elsewhere(state, req, next));
       return;
     }
-    if (!csrfValid(req.session, body.csrf)) {
-      renderChallenge(req, res, 400, next, { kind: 'csrf' });
-      return;
-    }
+    if (!(await checkCsrf(runtime.auditor, req, res, refusal(CHALLENGE_PATH, next)))) return;
     const outcome = await totp.verify(user, text(body.code, 64), actorOf(req, res));
     if (outcome.ok) {
       await elevateSession(deps, req);
@@ -119,10 +124,7 @@ export function secondFactorRoutes(deps: HttpDeps, totp: TotpService): Router {
       res.redirect(303, req.session.auth?.secondFactor ? '/securite' : `${CHALLENGE_PATH}?${new URLSearchParams({ next })}`);
       return;
     }
-    if (!csrfValid(req.session, body.csrf)) {
-      await renderEnrol(req, res, 400, next, { kind: 'csrf' });
-      return;
-    }
+    if (!(await checkCsrf(runtime.auditor, req, res, refusal(ENROL_PATH, next)))) return;
     const outcome = await totp.confirmEnrolment(user, text(body.code, 64), actorOf(req, res));
     if (outcome.ok) {
       const token = await elevateSession(deps, req);

@@ -5,7 +5,7 @@ import { sendDenial } from '../../kit/deny.ts';
 import { sendPage } from '../../respond.ts';
 import { DisablePage, RecoveryCodesPage, RegeneratePage, SecurityPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
 import { ENROL_PATH } from './second-factor.ts';
-import { actorOf, coordinatorOf, requireCsrf, shellOf, text } from './shell.ts';
+import { actorOf, coordinatorOf, posted, shellOf, text } from './shell.ts';
 
 /** /securite: the coordinator's own second factor — state, new recovery codes, disabling. */
 export function securityRoutes(deps: HttpDeps, totp: TotpService): Router {
@@ -26,7 +26,7 @@ export function securityRoutes(deps: HttpDeps, totp: TotpService): Router {
   const disablePage = (req: Request, res: Response, status: number, problem: CodeProblem = null) => sendPage(res, status, DisablePage({ ...shellOf(req, res, runtime), problem }));
   router.get('/securite/desactiver', (req, res) => disablePage(req, res, 200));
   router.post('/securite/desactiver', async (req, res) => {
-    const body = requireCsrf(req);
+    const body = posted(req);
     const outcome = await totp.disable(coordinatorOf(res), text(body.password, 1024), text(body.code, 64), actorOf(req, res));
     if (outcome.ok) {
       if (runtime.config.console.requireTotp) {
@@ -44,7 +44,7 @@ export function securityRoutes(deps: HttpDeps, totp: TotpService): Router {
   const regeneratePage = (req: Request, res: Response, status: number, problem: CodeProblem = null) => sendPage(res, status, RegeneratePage({ ...shellOf(req, res, runtime), problem }));
   router.get('/securite/codes-de-secours', (req, res) => regeneratePage(req, res, 200));
   router.post('/securite/codes-de-secours', async (req, res) => {
-    const body = requireCsrf(req);
+    const body = posted(req);
     const outcome = await totp.regenerateRecoveryCodes(coordinatorOf(res), text(body.code, 64), actorOf(req, res));
     if (outcome.ok) {
       sendPage(res, 200, RecoveryCodesPage({ ...shellOf(req, res, runtime), codes: outcome.recoveryCodes, next: '/securite' }));

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Runtime } from '../../../core/runtime.ts';
 import type { ConsoleActor } from '../../../console/index.ts';
-import { ForbiddenError } from '../../../shared/errors.ts';
 import { clientIp } from '../../context.ts';
-import { csrfToken, csrfValid } from '../../csrf.ts';
+import { csrfToken } from '../../kit/csrf.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/index.ts';
 
 /** The signed-in coordinator (set by requireConsoleAccess). */
@@ -40,11 +39,9 @@ export function shellOf(req: Request, res: Response, runtime: Runtime): { lang: 
   return { lang, coordinator: { identifier: coordinatorOf(res).identifier }, csrfToken: csrfToken(req.session, runtime.random), notice: req.method === 'GET' ? noticeOf(lang, req.query) : null };
 }
 
-/** The form's fields; the token was checked for every console POST by consoleCsrf (checked again here, defence in depth). */
-export function requireCsrf(req: Request): Record<string, unknown> {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  if (!csrfValid(req.session, body.csrf)) throw new ForbiddenError('invalid_csrf_token', 'missing or stale form token: reload the page and try again');
-  return body;
+/** The posted form; its CSRF token was checked for every console POST by consoleCsrf before any route ran. */
+export function posted(req: Request): Record<string, unknown> {
+  return (req.body ?? {}) as Record<string, unknown>;
 }
 
 export function text(value: unknown, max = 2000): string {

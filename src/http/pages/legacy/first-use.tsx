@@ -6,7 +6,7 @@ import { SupportContact, safeUrl, tRich } from '../rich.tsx';
 /** Form fields the first-use handler reads. */
 export const LEGACY_FIELDS = { username: 'legacyUsername', password: 'legacyPassword', csrf: 'csrf', next: 'next' } as const;
 
-export type FirstUseError = 'invalid' | 'locked' | 'unavailable' | 'conflict' | 'legacy_cut_over' | 'missing' | 'csrf';
+export type FirstUseError = 'invalid' | 'locked' | 'unavailable' | 'conflict' | 'legacy_cut_over' | 'missing';
 
 export interface FirstUsePageProps extends PageProps {
   applicationName: string;

@@ -3,7 +3,7 @@ import type { HttpDeps } from '../../../deps.ts';
 import { getCertificate, listCertificates, parseCertificateQuery, revokeCertificate, type CertificateQueryInput } from '../../../../registry/index.ts';
 import { iso } from '../../../../registry/deps.ts';
 import { CertificatePage, CertificatesPage, RevokeCertificatePage } from '../../../pages/console/registry/index.ts';
-import { actorOf, fields, pageBase, param, problemsOf, render, requireCsrf } from './context.ts';
+import { actorOf, fields, pageBase, param, problemsOf, render } from './context.ts';
 
 /** `/certificats`: filtered, keyset-paginated list; a page each; revocation with a confirmation step. */
 export function certificateRoutes(deps: HttpDeps): Router {
@@ -42,7 +42,7 @@ export function certificateRoutes(deps: HttpDeps): Router {
     render(res, 200, RevokeCertificatePage({ ...pageBase(deps, req, res), certificate, problems: [], reason: null }));
   });
 
-  router.post('/certificats/:serial/revoquer', requireCsrf(deps), async (req, res) => {
+  router.post('/certificats/:serial/revoquer', async (req, res) => {
     const serial = param(req, 'serial');
     const reason = fields(req).reason ?? '';
     try {

@@ -1,10 +1,9 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { VNode } from 'preact';
 import type { HttpDeps } from '../../../deps.ts';
 import { clientIp } from '../../../context.ts';
-import { csrfToken, csrfValid } from '../../../csrf.ts';
+import { csrfToken } from '../../../kit/csrf.ts';
 import { sendPage } from '../../../respond.ts';
-import { ErrorPage } from '../../../pages/index.ts';
 import { t, type MessageKey } from '../../../i18n/index.ts';
 import { PasserelleError } from '../../../../shared/errors.ts';
 import type { User } from '../../../../storage/index.ts';
@@ -53,26 +52,6 @@ export function fields(req: Request): Record<string, string> {
 export function param(req: Request, name: string): string {
   const value = req.params[name];
   return typeof value === 'string' ? value.slice(0, 100) : '';
-}
-
-/** Every console POST carries the session's synchroniser token; without it nothing changes. */
-export function requireCsrf(deps: HttpDeps): RequestHandler {
-  return async (req, res, next) => {
-    if (csrfValid(req.session, fields(req).csrf)) {
-      next();
-      return;
-    }
-    await deps.runtime.auditor.record({
-      action: 'console.csrf',
-      outcome: 'failure',
-      reason: 'invalid_csrf_token',
-      actor: res.locals.user?.identifier ?? null,
-      ip: clientIp(req),
-      certificateSerial: res.locals.certificate.record.serial,
-      details: { path: req.path.slice(0, 200) },
-    });
-    sendPage(res, 403, ErrorPage({ lang: res.locals.lang, status: 403, code: 'invalid_csrf_token', message: t(res.locals.lang, 'registry.csrf') }));
-  };
 }
 
 /**

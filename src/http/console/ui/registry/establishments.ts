@@ -11,13 +11,12 @@ import {
   updateEstablishment,
 } from '../../../../registry/index.ts';
 import { DeleteEstablishmentPage, EstablishmentFormPage, EstablishmentPage, EstablishmentsPage, type FieldProblem } from '../../../pages/console/registry/index.ts';
-import { actorOf, fields, pageBase, param, problemsOf, render, requireCsrf } from './context.ts';
+import { actorOf, fields, pageBase, param, problemsOf, render } from './context.ts';
 
 /** `/etablissements`: list and search, create, a page each, edit, collective certificate requests. */
 export function establishmentRoutes(deps: HttpDeps): Router {
   const { runtime } = deps;
   const router = Router();
-  const csrf = requireCsrf(deps);
 
   router.get('/etablissements', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
@@ -29,7 +28,7 @@ export function establishmentRoutes(deps: HttpDeps): Router {
     render(res, 200, EstablishmentFormPage({ ...pageBase(deps, req, res), establishment: null, values: {}, problems: [] }));
   });
 
-  router.post('/etablissements', csrf, async (req, res) => {
+  router.post('/etablissements', async (req, res) => {
     const f = fields(req);
     const values = { name: f.name ?? '', finess: f.finess ?? '', referentEmail: f.referentEmail ?? '' };
     try {
@@ -55,7 +54,7 @@ export function establishmentRoutes(deps: HttpDeps): Router {
     render(res, 200, EstablishmentFormPage({ ...pageBase(deps, req, res), establishment: { id: e.id, name: e.name }, values: { name: e.name, finess: e.finess, referentEmail: e.referentEmail }, problems: [] }));
   });
 
-  router.post('/etablissements/:id/modifier', csrf, async (req, res) => {
+  router.post('/etablissements/:id/modifier', async (req, res) => {
     const e = await requireEstablishment(runtime, param(req, 'id'));
     const f = fields(req);
     const values = { name: f.name ?? '', finess: f.finess ?? '', referentEmail: f.referentEmail ?? '' };
@@ -69,7 +68,7 @@ export function establishmentRoutes(deps: HttpDeps): Router {
     }
   });
 
-  router.post('/etablissements/:id/certificats', csrf, async (req, res) => {
+  router.post('/etablissements/:id/certificats', async (req, res) => {
     const e = await requireEstablishment(runtime, param(req, 'id'));
     const f = fields(req);
     try {
@@ -91,7 +90,7 @@ export function establishmentRoutes(deps: HttpDeps): Router {
     render(res, 200, DeleteEstablishmentPage({ ...pageBase(deps, req, res), establishment: e }));
   });
 
-  router.post('/etablissements/:id/supprimer', csrf, async (req, res) => {
+  router.post('/etablissements/:id/supprimer', async (req, res) => {
     await deleteEstablishment(runtime, param(req, 'id'), actorOf(req, res));
     res.redirect(303, '/etablissements?ok=establishment_deleted');
   });

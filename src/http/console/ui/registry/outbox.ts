@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { HttpDeps } from '../../../deps.ts';
 import { listOutbox, parseOutboxQuery, retryMessage } from '../../../../registry/index.ts';
 import { OutboxPage } from '../../../pages/console/registry/index.ts';
-import { actorOf, pageBase, param, render, requireCsrf } from './context.ts';
+import { actorOf, pageBase, param, render } from './context.ts';
 
 /** `/courriels`: mails not yet delivered; a failed one can be sent again. */
 export function outboxRoutes(deps: HttpDeps): Router {
@@ -16,7 +16,7 @@ export function outboxRoutes(deps: HttpDeps): Router {
   });
 
   // Not destructive (the mail goes out as it was meant to): no confirmation step.
-  router.post('/courriels/:id/relancer', requireCsrf(deps), async (req, res) => {
+  router.post('/courriels/:id/relancer', async (req, res) => {
     await retryMessage(runtime, param(req, 'id'), actorOf(req, res));
     res.redirect(303, '/courriels?ok=message_retried');
   });

@@ -5,21 +5,15 @@ import { QrCode } from './qr.tsx';
 
 type Shell = Omit<ConsolePageProps, 'title' | 'page' | 'section' | 'children'>;
 
-/** Why the last code was refused: wrong code (with attempts left), wrong password, or an expired form. */
-export type CodeProblem = { kind: 'invalid'; remaining: number } | { kind: 'wrong_password'; remaining: number } | { kind: 'csrf' } | null;
+/** Why the last code was refused: wrong code or wrong password, with attempts left (a stale form gets the HTTP kit's page). */
+export type CodeProblem = { kind: 'invalid'; remaining: number } | { kind: 'wrong_password'; remaining: number } | null;
 
 function Problem({ lang, problem }: { lang: Shell['lang']; problem: CodeProblem | undefined }) {
   if (!problem) return null;
   return (
     <div class="alert alert-error" role="alert" id="code-error" data-error-code={problem.kind}>
-      {problem.kind === 'csrf' ? (
-        <p>{t(lang, 'console.totp.csrf')}</p>
-      ) : (
-        <>
-          <p>{t(lang, problem.kind === 'invalid' ? 'console.totp.invalid' : 'console.totp.wrongPassword')}</p>
-          <p>{t(lang, 'console.totp.remaining', { count: problem.remaining })}</p>
-        </>
-      )}
+      <p>{t(lang, problem.kind === 'invalid' ? 'console.totp.invalid' : 'console.totp.wrongPassword')}</p>
+      <p>{t(lang, 'console.totp.remaining', { count: problem.remaining })}</p>
     </div>
   );
 }
