@@ -48,6 +48,7 @@ export function pkiOptions(config: Config, clock: Clock): PkiOptions {
     clock,
     crlUrl: new URL('/crl/passerelle.crl', config.publicUrl).toString(),
     ocspUrl: new URL('/ocsp', config.publicUrl).toString(),
+    ocspUrl: new URL('/ocsp', config.publicUrl).toString(),
   };
 }
 

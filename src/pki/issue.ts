@@ -91,7 +91,7 @@ export async function issueServerCertificate(
     issuer,
     issuerKey,
     validity: validityFrom(options.clock.now(), options.validityDays.server, issuer),
-    extensions: await leafExtensions({ publicKey, issuer, usage: 'serverAuth', subjectAltNames: altNames }),
+    extensions: await leafExtensions({ publicKey, issuer, usage: 'serverAuth', subjectAltNames: altNames, crlUrl: options.crlUrl, ocspUrl: options.ocspUrl }),
   });
 }
 
@@ -145,7 +145,7 @@ export async function issueClientCertificate(
     issuer: pki.issuing,
     issuerKey: pki.issuingKey,
     validity: validityFrom(options.clock.now(), days, pki.issuing),
-    extensions: await leafExtensions({ publicKey, issuer: pki.issuing, usage: 'clientAuth', subjectAltNames: altNames, crlUrl: options.crlUrl }),
+    extensions: await leafExtensions({ publicKey, issuer: pki.issuing, usage: 'clientAuth', subjectAltNames: altNames, crlUrl: options.crlUrl, ocspUrl: options.ocspUrl }),
   });
   return describeCertificate(cert);
 }

@@ -1,14 +1,15 @@
-import { SubjectAlternativeNameExtension, X509Certificate, X509CertificateGenerator } from './x509.ts';
+import { AuthorityInfoAccessExtension, CRLDistributionPointsExtension, SubjectAlternativeNameExtension, X509Certificate, X509CertificateGenerator } from './x509.ts';
 import type { Clock } from '../shared/clock.ts';
 import { crypto, ecSigningKey, signingAlgorithm, toKeyObject } from './crypto.ts';
 import { PkiError } from './errors.ts';
 import { certificatePem as pem, issueServerCertificate, signCertificate, validityFrom } from './issue.ts';
 import { decodeCaKeyPem, decodeServerKeyPem, encodeCaKeyPem, exportPrivateKeyPem, generateEcKeyPair, keyMatchesSpki } from './keys.ts';
 import { buildName } from './names.ts';
+import { createOcspResponder, loadOrCreateOcspResponder } from './ocsp-responder.ts';
 import { ensurePkiDir, pkiExists, readPkiFiles, writePkiFiles, PKI_FILES } from './pki-files.ts';
 import { issuingExtensions, rootExtensions, serverAltNames } from './profiles.ts';
 import { randomSerial } from './serial.ts';
-import type { Pki, PkiOptions } from './types.ts';
+import type { OcspResponderMaterial, Pki, PkiOptions } from './types.ts';
 
 const SERVER_RENEW_BEFORE_MS = 30 * 86_400_000;
 const MAX_CN = 64;
@@ -19,8 +20,8 @@ function caCommonName(organization: string, suffix: string): string {
 }
 
 /**
- * Creates the root CA (ECDSA P-384, pathLen 1), the issuing CA (ECDSA P-256, pathLen 0) and the TLS
- * server certificate (ECDSA P-256) in options.dir, and writes them. Refuses with `pki_exists` when any
+ * Creates the root CA (ECDSA P-384, pathLen 1), the issuing CA (ECDSA P-256, pathLen 0), the TLS
+ * server certificate (ECDSA P-256) and the OCSP responder (ECDSA P-256) in options.dir, and writes them. Refuses with `pki_exists` when any
  * material is already there, unless `force` (which replaces everything: every issued certificate
  * becomes untrusted).
  */
@@ -62,27 +63,32 @@ export async function initPki(options: PkiOptions, opts: { force?: boolean } = {
   const serverKeyPem = await exportPrivateKeyPem(serverKeys.privateKey);
 
   // Keep a non-extractable copy in memory, like loadPki does.
-  const pki = assemble(options, root, issuing, ecSigningKey(toKeyObject(issuingKeys.privateKey)), pem(server), serverKeyPem);
+  const issuingKey = ecSigningKey(toKeyObject(issuingKeys.privateKey));
+  const rootPem = pem(root);
+  const issuingPem = pem(issuing);
   await writePkiFiles(
     options.dir,
     {
       rootKey: encodeCaKeyPem(rootKeys.privateKey, options.passphrase),
-      rootCert: pki.rootPem,
+      rootCert: rootPem,
       issuingKey: encodeCaKeyPem(issuingKeys.privateKey, options.passphrase),
-      issuingCert: pki.issuingPem,
-      chain: pki.chainPem,
+      issuingCert: issuingPem,
+      chain: issuingPem + rootPem,
       serverKey: serverKeyPem,
-      serverCert: pki.server.certPem,
+      serverCert: pem(server),
     },
     !force,
   );
-  return pki;
+  // After the CA files: a concurrent initialiser has lost by now, so only the winner writes a responder.
+  const responder = await createOcspResponder(options, { issuing, issuingKey });
+  return assemble(options, root, issuing, issuingKey, pem(server), serverKeyPem, responder);
 }
 
 /**
  * Reads the PKI from options.dir: `pki_missing` when files are absent, `pki_passphrase` when the issuing
  * key cannot be decrypted, `pki_invalid` when files are unreadable or do not belong together. The root key
- * stays on disk: it is not needed to run.
+ * stays on disk: it is not needed to run. The OCSP responder is created when missing (a directory made
+ * before OCSP existed) or renewed when it expires within 30 days.
  */
 export async function loadPki(options: PkiOptions): Promise<Pki> {
   const files = await readPkiFiles(options.dir);
@@ -104,12 +110,14 @@ export async function loadPki(options: PkiOptions): Promise<Pki> {
   } catch (err) {
     throw invalid(`${PKI_FILES.issuingKey}: ${(err as Error).message}`);
   }
-  return assemble(options, root, issuing, issuingKey, pem(server), files.serverKey);
+  const responder = await loadOrCreateOcspResponder(options, { issuing, issuingKey });
+  return assemble(options, root, issuing, issuingKey, pem(server), files.serverKey, responder);
 }
 
 /**
  * Re-issues the TLS server certificate when it does not cover every host (options.serverHosts plus
- * `hosts`, e.g. application hosts added to the configuration) or expires within 30 days. The existing
+ * `hosts`, e.g. application hosts added to the configuration), does not point at the configured CRL and
+ * OCSP addresses (a certificate made before they existed, or a new public URL) or expires within 30 days. The existing
  * server key is kept, so replicas reading the directory never see a certificate without its key; only
  * server.pem is replaced (atomically). Returns the same Pki when nothing had to change.
  */
@@ -119,7 +127,7 @@ export async function ensureServerCertificate(pki: Pki, hosts: string[]): Promis
   const present = currentAltNames(current);
   const covered = wanted.every((name) => present.some((p) => covers(p, name)));
   const expiring = current.notAfter.getTime() - pki.options.clock.now().getTime() < SERVER_RENEW_BEFORE_MS;
-  if (covered && !expiring) return pki;
+  if (covered && !expiring && pointsAtRevocation(current, pki.options)) return pki;
 
   const allHosts = [...wanted, ...present].map((n) => n.value);
   const publicKey = await current.publicKey.export(crypto);
@@ -136,7 +144,15 @@ export function withClock(pki: Pki, clock: Clock): Pki {
 
 export { pkiExists };
 
-function assemble(options: PkiOptions, root: X509Certificate, issuing: X509Certificate, issuingKey: CryptoKey, serverCertPem: string, serverKeyPem: string): Pki {
+function assemble(
+  options: PkiOptions,
+  root: X509Certificate,
+  issuing: X509Certificate,
+  issuingKey: CryptoKey,
+  serverCertPem: string,
+  serverKeyPem: string,
+  ocspResponder: OcspResponderMaterial,
+): Pki {
   const rootPem = pem(root);
   const issuingPem = pem(issuing);
   return {
@@ -149,6 +165,7 @@ function assemble(options: PkiOptions, root: X509Certificate, issuing: X509Certi
     chainPem: issuingPem + rootPem,
     trustPem: issuingPem + rootPem,
     server: { certPem: serverCertPem, keyPem: serverKeyPem, chainPem: serverCertPem + issuingPem },
+    ocspResponder,
     options,
   };
 }
@@ -162,6 +179,17 @@ function parseCert(text: string, file: string): X509Certificate {
 }
 
 type AltName = { type: string; value: string };
+
+/** The certificate names exactly the configured CRL and OCSP URLs (none when none is configured). */
+function pointsAtRevocation(cert: X509Certificate, options: PkiOptions): boolean {
+  const crl = cert.getExtension(CRLDistributionPointsExtension)?.distributionPoints.flatMap((dp) => dp.distributionPoint?.fullName?.map((n) => n.uniformResourceIdentifier) ?? []) ?? [];
+  const ocsp = cert.getExtension(AuthorityInfoAccessExtension)?.ocsp.map((n) => n.value) ?? [];
+  return same(crl, options.crlUrl) && same(ocsp, options.ocspUrl);
+}
+
+function same(present: Array<string | undefined>, wanted: string | undefined): boolean {
+  return wanted ? present.length === 1 && present[0] === wanted : present.length === 0;
+}
 
 function currentAltNames(cert: X509Certificate): AltName[] {
   const san = cert.getExtension(SubjectAlternativeNameExtension);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import {
+  AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
   CRLDistributionPointsExtension,
@@ -9,7 +10,7 @@ import {
   KeyUsagesExtension,
   SubjectAlternativeNameExtension,
   SubjectKeyIdentifierExtension,
-  type Extension,
+  Extension,
   type JsonGeneralName,
   type X509Certificate,
 } from './x509.ts';
@@ -42,6 +43,7 @@ export interface LeafOptions {
   usage: 'serverAuth' | 'clientAuth';
   subjectAltNames: JsonGeneralName[];
   crlUrl?: string | undefined;
+  ocspUrl?: string | undefined;
 }
 
 export async function leafExtensions(opts: LeafOptions): Promise<Extension[]> {
@@ -56,8 +58,35 @@ export async function leafExtensions(opts: LeafOptions): Promise<Extension[]> {
   ];
   if (opts.subjectAltNames.length > 0) extensions.push(new SubjectAlternativeNameExtension(opts.subjectAltNames, false));
   extensions.push(await SubjectKeyIdentifierExtension.create(opts.publicKey, false, crypto), await authorityKeyIdentifier(opts.issuer));
-  if (opts.crlUrl) extensions.push(new CRLDistributionPointsExtension([opts.crlUrl], false));
+  extensions.push(...revocationPointers(opts));
   return extensions;
+}
+
+/** Where relying parties check revocation: the CRL distribution point and the OCSP responder (AIA). */
+export function revocationPointers(opts: { crlUrl?: string | undefined; ocspUrl?: string | undefined }): Extension[] {
+  const extensions: Extension[] = [];
+  if (opts.crlUrl) extensions.push(new CRLDistributionPointsExtension([opts.crlUrl], false));
+  if (opts.ocspUrl) extensions.push(new AuthorityInfoAccessExtension({ ocsp: [opts.ocspUrl] }, false));
+  return extensions;
+}
+
+/** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its value is an ASN.1 NULL. */
+const OID_OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5';
+const DER_NULL = new Uint8Array([0x05, 0x00]);
+
+/**
+ * The delegated OCSP responder: digitalSignature, id-kp-OCSPSigning only, and no-check — clients do not ask
+ * about the responder's own status (it is short-lived instead), so no CRL or OCSP pointer either.
+ */
+export async function ocspResponderExtensions(publicKey: CryptoKey, issuer: X509Certificate): Promise<Extension[]> {
+  return [
+    new BasicConstraintsExtension(false, undefined, true),
+    new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true),
+    new ExtendedKeyUsageExtension([ExtendedKeyUsage.ocspSigning], false),
+    new Extension(OID_OCSP_NOCHECK, false, DER_NULL),
+    await SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
+    await authorityKeyIdentifier(issuer),
+  ];
 }
 
 /** SAN entries for the TLS server: every host (DNS name or IP literal) plus 127.0.0.1, deduplicated. */

@@ -17,8 +17,18 @@ export interface PkiOptions {
   serverHosts: string[];
   /** Drives notBefore/notAfter of everything issued: a clock in the past yields expired certificates. */
   clock: Clock;
-  /** Put in a CRL distribution point extension of client certificates when set. */
+  /** Put in a CRL distribution point extension of the certificates we issue (clients and server) when set. */
   crlUrl?: string;
+  /** Put in an authority information access extension (id-ad-ocsp) of the certificates we issue when set. */
+  ocspUrl?: string;
+}
+
+/** The delegated OCSP signer (RFC 6960 §4.2.2.2): id-kp-OCSPSigning, id-pkix-ocsp-nocheck, signed by the issuing CA. */
+export interface OcspResponderMaterial {
+  cert: X509Certificate;
+  certPem: string;
+  /** Private, non-extractable: signs OCSP responses only. */
+  key: CryptoKey;
 }
 
 export interface ServerMaterial {
@@ -42,6 +52,7 @@ export interface Pki {
   /** What the TLS server trusts for client certificates (issuing + root). */
   trustPem: string;
   server: ServerMaterial;
+  ocspResponder: OcspResponderMaterial;
   options: PkiOptions;
 }
 

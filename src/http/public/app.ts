@@ -12,10 +12,11 @@ import { ErrorPage } from '../pages/index.ts';
 import { SITE_SETTING, siteOf } from '../site.ts';
 import { brandingAssets } from '../branding-assets.ts';
 import { sitePageRoutes } from './site-pages.ts';
+import { ocspRoutes } from './ocsp.ts';
 
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
-/** The public listener: server TLS only. Help, JWKS, CRL, CA chain, health; the portal comes later. */
+/** The public listener: server TLS only. Help, JWKS, CRL, OCSP, CA chain, health; the portal comes later. */
 export function createPublicApp(deps: HttpDeps): Express {
   const { runtime, signingKey } = deps;
   const { config } = runtime;
@@ -40,6 +41,8 @@ export function createPublicApp(deps: HttpDeps): Express {
     const der = await runtime.authority.currentCrl();
     res.status(200).type('application/pkix-crl').setHeader('Cache-Control', 'no-cache').send(Buffer.from(der));
   });
+
+  app.use(ocspRoutes(deps));
 
   app.get('/pki/ca.pem', (_req, res) => {
     res.status(200).type('application/x-pem-file').send(runtime.pki.chainPem);
