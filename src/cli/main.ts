@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/index.ts';
+import { loadConfig, maskSecrets, REQUIRED_SECRETS } from '../config/index.ts';
 import type { Runtime } from '../app/runtime.ts';
 import type { KeyAlgorithm } from '../pki/index.ts';
 import { READABLE_ALPHABET, cryptoRandom } from '../shared/random.ts';
@@ -21,10 +21,15 @@ function output(): Output {
   return createOutput(Boolean(program.opts<{ json?: boolean }>().json));
 }
 
-/** Runs a command with a runtime (config, storage, PKI), closing it afterwards. */
-async function withRuntime<T>(fn: (runtime: Runtime, out: Output) => Promise<T>): Promise<T> {
+/**
+ * Runs a command with a runtime (config, storage, PKI), closing it afterwards. Only commands that sign or
+ * revoke (`{ ca: true }`) decrypt the CA key and so need the PKI passphrase; the others read the PKI's
+ * certificates only, so listing registrations, people or the audit trail needs no passphrase.
+ */
+async function withRuntime<T>(fn: (runtime: Runtime, out: Output) => Promise<T>, options: { ca?: boolean } = {}): Promise<T> {
   const { openRuntime } = await import('../app/runtime.ts');
-  const runtime = await openRuntime(loadConfig());
+  const config = loadConfig({ requireSecrets: options.ca ? ['pki.passphrase'] : [] });
+  const runtime = await openRuntime(config, { ca: options.ca ? 'sign' : 'read' });
   try {
     return await fn(runtime, output());
   } finally {
@@ -43,11 +48,14 @@ program
 
 program
   .command('config')
-  .description('validate the configuration and print it (secrets masked)')
+  .description('validate the configuration and print it (every credential masked)')
   .action(() => {
-    const config = loadConfig();
-    const masked = { ...config, pki: { ...config.pki, passphrase: config.pki.passphrase ? '***' : null }, session: { ...config.session, secret: config.session.secret ? '***' : null }, database: { url: config.database.url ? config.database.url.replace(/:[^:@/]*@/, ':***@') : null }, console: { ...config.console, totpEncryptionKey: config.console.totpEncryptionKey ? '***' : null } };
-    output().result(masked, ['configuration is valid', JSON.stringify(masked, null, 2)]);
+    // Checked without the secrets `serve` needs, which are named instead: reading the config needs none.
+    const config = loadConfig({ requireSecrets: [] });
+    const missing = config.mode === 'production' ? REQUIRED_SECRETS.filter((name) => (name === 'pki.passphrase' ? !config.pki.passphrase : !config.session.secret)) : [];
+    const masked = maskSecrets(config);
+    const notes = missing.map((name) => `note: \`serve\` needs ${name} in production`);
+    output().result(masked, ['configuration is valid', ...notes, JSON.stringify(masked, null, 2)]);
   });
 
 const pki = program.command('pki').description('certificate authority');
@@ -56,7 +64,7 @@ pki
   .description('create the root CA, the issuing CA and the server certificate')
   .option('--force', 'replace existing material (every issued certificate stops working)')
   .action(async (options: { force?: boolean }) => {
-    const config = loadConfig();
+    const config = loadConfig({ requireSecrets: ['pki.passphrase'] });
     const [{ initPki }, { pkiOptions, serverHosts }] = await Promise.all([import('../pki/index.ts'), import('../app/runtime.ts')]);
     const created = await initPki(pkiOptions(config, systemClock), { force: Boolean(options.force) });
     const data = { dir: created.dir, root: created.root.subject, issuing: created.issuing.subject, serverHosts: serverHosts(config), encrypted: Boolean(config.pki.passphrase) };
@@ -185,7 +193,7 @@ cert
           ...(o.p12PasswordStdin ? [] : [`PKCS#12 password: ${p12Password}`]),
         ],
       );
-    });
+    }, { ca: true });
   });
 cert
   .command('revoke <serial>')
@@ -195,7 +203,7 @@ cert
     await withRuntime(async (runtime, out) => {
       const record = await runtime.authority.revoke(serial, o.reason, cliActor());
       out.result({ serial: record.serial, status: record.status, reason: record.revocationReason, revokedAt: new Date(record.revokedAt!).toISOString() }, [`${record.serial} revoked (${record.revocationReason})`]);
-    });
+    }, { ca: true });
   });
 
 program
@@ -234,6 +242,7 @@ program
 (await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
 (await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
 (await import('./commands/people.ts')).registerPeopleCommands(program, withRuntime);
+(await import('./commands/keys.ts')).registerKeyCommands(program, withRuntime);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

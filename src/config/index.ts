@@ -1,2 +1,4 @@
-export { loadConfig, ConfigError, pkiDir, mergeTrees } from './load.ts';
+export { loadConfig, ConfigError, pkiDir, mergeTrees, SECRET_ENV } from './load.ts';
+export { maskSecrets, maskUrl } from './mask.ts';
+export { REQUIRED_SECRETS, type RequiredSecret } from './schema.ts';
 export type { Config, ApplicationConfig, HeaderNames } from './schema.ts';

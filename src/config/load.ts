@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { configSchema, crossFieldProblems, type Config } from './schema.ts';
+import { configSchema, crossFieldProblems, REQUIRED_SECRETS, type Config, type RequiredSecret } from './schema.ts';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
 
@@ -60,13 +60,53 @@ const ENV_PATHS: Array<[string, string[]]> = [
   ['SMTP_URL', ['smtp', 'url']],
   ['PASSERELLE_PKI_PASSPHRASE', ['pki', 'passphrase']],
   ['PASSERELLE_SESSION_SECRET', ['session', 'secret']],
+  ['PASSERELLE_TOTP_ENCRYPTION_KEY', ['console', 'totpEncryptionKey']],
 ];
 
-function envOverrides(env: Env): Tree {
+/**
+ * Variables that carry a credential: each may instead be given as `<NAME>_FILE`, a path to a file holding
+ * the value (Docker/Kubernetes secrets, systemd credentials), so the secret stays out of the environment.
+ */
+export const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PASSERELLE_PKI_PASSPHRASE', 'PASSERELLE_SESSION_SECRET', 'PASSERELLE_TOTP_ENCRYPTION_KEY'] as const;
+
+/** The value of `name`, or the content of the file named by `name_FILE` (one trailing newline dropped). */
+function envValue(env: Env, name: string, problems: string[]): string | undefined {
+  const direct = env[name];
+  const file = (SECRET_ENV as readonly string[]).includes(name) ? env[`${name}_FILE`] : undefined;
+  if (file === undefined || file === '') return direct === '' ? undefined : direct;
+  if (direct !== undefined && direct !== '') {
+    problems.push(`${name}: set either ${name} or ${name}_FILE, not both`);
+    return undefined;
+  }
+  try {
+    const value = readFileSync(path.resolve(file), 'utf8').replace(/\r?\n$/, '');
+    if (value === '') problems.push(`${name}_FILE: ${file} is empty`);
+    return value === '' ? undefined : value;
+  } catch (error) {
+    // The message names the file, never its content.
+    problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+}
+
+/**
+ * `PASSERELLE_SESSION_SECRET` may hold several secrets, separated by commas or new lines: the first signs
+ * new cookies, the others (previous ones, newest first) still verify cookies issued before a rotation.
+ */
+function sessionSecretTree(value: string): Tree {
+  const [secret, ...previousSecrets] = value.split(/[\s,]+/).filter(Boolean);
+  return { session: { secret, ...(previousSecrets.length > 0 ? { previousSecrets } : {}) } };
+}
+
+function envOverrides(env: Env, problems: string[]): Tree {
   let tree: Tree = {};
   for (const [name, keys] of ENV_PATHS) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
+    const value = envValue(env, name, problems);
+    if (value === undefined) continue;
+    if (name === 'PASSERELLE_SESSION_SECRET') {
+      tree = mergeTrees(tree, sessionSecretTree(value));
+      continue;
+    }
     const leaf = keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
     tree = mergeTrees(tree, leaf as Tree);
   }
@@ -86,6 +126,11 @@ export interface LoadOptions {
   env?: Env;
   /** Extra tree merged last (tests, `npm start` demo switches). */
   overrides?: Tree;
+  /**
+   * Secrets that production must have for what is about to run (default: all, as `serve` needs).
+   * CLI commands that only read (lists, `config`, `audit`…) ask for none: they need no CA passphrase.
+   */
+  requireSecrets?: readonly RequiredSecret[];
 }
 
 /** Reads defaults, the PASSERELLE_CONFIG file and the environment once; validates all of it. */
@@ -95,13 +140,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
   let tree = readYaml(DEFAULT_FILE, problems);
   const file = env.PASSERELLE_CONFIG;
   if (file) tree = mergeTrees(tree, readYaml(path.resolve(file), problems));
-  tree = mergeTrees(tree, envOverrides(env));
+  tree = mergeTrees(tree, envOverrides(env, problems));
   if (env.NODE_ENV === 'production' && !env.PASSERELLE_MODE) tree = mergeTrees(tree, { mode: 'production' });
   if (options.overrides) tree = mergeTrees(tree, options.overrides);
   tree = withDefaultPublicUrl(tree);
 
   const parsed = configSchema.safeParse(tree);
-  problems.push(...crossFieldProblems(tree));
+  problems.push(...crossFieldProblems(tree, options.requireSecrets ?? REQUIRED_SECRETS));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       problems.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);

@@ -164,6 +164,8 @@ export const configSchema = z
     session: z
       .object({
         secret: z.string().min(32, 'must be at least 32 characters').nullable(),
+        /** Secrets used before a rotation, newest first: they still verify cookies, never sign new ones. */
+        previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).max(10).default([]),
         idleTimeoutMinutes: z.number().int().positive(),
         absoluteTimeoutHours: z.number().int().positive(),
         cookieName: z.string().regex(/^[A-Za-z0-9_-]+$/),
@@ -210,7 +212,11 @@ export const configSchema = z
  * Checks across fields, run on the raw tree even when the shape is wrong elsewhere, so every
  * problem is reported in one go (zod skips refinements once a field fails).
  */
-export function crossFieldProblems(tree: Record<string, unknown>): string[] {
+export const REQUIRED_SECRETS = ['pki.passphrase', 'session.secret'] as const;
+/** A secret production cannot run without; read-only CLI commands require none of them. */
+export type RequiredSecret = (typeof REQUIRED_SECRETS)[number];
+
+export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets: readonly RequiredSecret[] = REQUIRED_SECRETS): string[] {
   const problems: string[] = [];
   const apps = Array.isArray(tree.applications) ? (tree.applications as unknown[]) : [];
   for (const key of ['id', 'host'] as const) {
@@ -239,8 +245,8 @@ export function crossFieldProblems(tree: Record<string, unknown>): string[] {
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;
     const session = (tree.session ?? {}) as Record<string, unknown>;
-    if (!pki.passphrase) problems.push('pki.passphrase: required in production (PASSERELLE_PKI_PASSPHRASE)');
-    if (!session.secret) problems.push('session.secret: required in production (PASSERELLE_SESSION_SECRET)');
+    if (!pki.passphrase && requireSecrets.includes('pki.passphrase')) problems.push('pki.passphrase: required in production (PASSERELLE_PKI_PASSPHRASE)');
+    if (!session.secret && requireSecrets.includes('session.secret')) problems.push('session.secret: required in production (PASSERELLE_SESSION_SECRET)');
   }
   return problems;
 }

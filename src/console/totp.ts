@@ -34,9 +34,13 @@ function formatRecoveryCode(value: string): string {
   return value.match(/.{4}/g)!.join('-');
 }
 
-/** The key that seals TOTP seeds: the configured one, or derived from the session secret. */
-export function totpKeyMaterial(config: Runtime['config'], sessionSecret: string): string {
-  return config.console.totpEncryptionKey ?? `session-secret:${sessionSecret}`;
+/**
+ * The key that seals TOTP seeds: the configured one, or derived from the current session secret (so set
+ * console.totpEncryptionKey before rotating session secrets, or coordinators re-enrol).
+ */
+export function totpKeyMaterial(config: Runtime['config'], sessionSecret: string | readonly string[]): string {
+  const current = typeof sessionSecret === 'string' ? sessionSecret : sessionSecret[0]!;
+  return config.console.totpEncryptionKey ?? `session-secret:${current}`;
 }
 
 /**

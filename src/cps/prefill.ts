@@ -12,9 +12,10 @@ export interface RegistrationPrefill {
 
 const AUDIENCE = 'passerelle:registration-prefill';
 
-/** 256-bit key derived from the session secret (both listeners of every replica share it). */
-export function prefillKey(sessionSecret: string): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', sessionSecret, 'passerelle', 'cps-registration-prefill', 32));
+/** 256-bit key derived from the current session secret (both listeners of every replica share it). */
+export function prefillKey(sessionSecret: string | readonly string[]): Uint8Array {
+  const current = typeof sessionSecret === 'string' ? sessionSecret : sessionSecret[0]!;
+  return new Uint8Array(hkdfSync('sha256', current, 'passerelle', 'cps-registration-prefill', 32));
 }
 
 /**

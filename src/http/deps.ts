@@ -6,6 +6,7 @@ import type { SigningKey } from '../identity/index.ts';
 export interface HttpDeps {
   runtime: Runtime;
   sessions: SessionBackend;
-  sessionSecret: string;
+  /** Session cookie secrets, newest first (the first signs, all verify); a single string is one secret. */
+  sessionSecret: string | string[];
   signingKey: SigningKey;
 }

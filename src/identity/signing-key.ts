@@ -14,6 +14,8 @@ export interface SigningKey {
   publicJwk: JWK;
   /** RFC 7638 thumbprint of `publicJwk`. */
   kid: string;
+  /** A key ring (signing-keys.ts): every key the JWKS lists, this one and retired ones still in use. */
+  publishedKeys?(): SigningKey[];
 }
 
 export function signingKeyPath(dir: string): string {
@@ -36,22 +38,25 @@ async function readPemIfExists(path: string): Promise<string | undefined> {
 /**
  * Writes a fresh key atomically: a private temp file is hard-linked into place, which fails
  * with EEXIST when another replica won the race; readers never see a half-written file.
+ * True when this call created the file.
  */
-async function createPemOnce(path: string): Promise<void> {
+export async function createPemOnce(path: string): Promise<boolean> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temp, pem, { mode: 0o600, flag: 'wx' });
   try {
     await link(temp, path);
+    return true;
   } catch (error) {
     if (!isErrno(error, 'EEXIST')) throw error;
+    return false;
   } finally {
     await unlink(temp);
   }
 }
 
-async function signingKeyFromPem(pem: string, path: string): Promise<SigningKey> {
+export async function signingKeyFromPem(pem: string, path: string): Promise<SigningKey> {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error(`${path} is not a P-256 EC private key`);
@@ -73,7 +78,8 @@ export async function loadOrCreateSigningKey(dir: string): Promise<SigningKey> {
   return signingKeyFromPem(pem, path);
 }
 
-/** The public JWK Set served at `/.well-known/jwks.json`. */
+/** The public JWK Set served at `/.well-known/jwks.json`; a key ring contributes every key it still publishes. */
 export function jwks(keys: SigningKey[]): { keys: JWK[] } {
-  return { keys: keys.map((key) => ({ ...key.publicJwk, use: 'sig', alg: 'ES256', kid: key.kid })) };
+  const published = keys.flatMap((key) => key.publishedKeys?.() ?? [key]);
+  return { keys: published.map((key) => ({ ...key.publicJwk, use: 'sig', alg: 'ES256', kid: key.kid })) };
 }

@@ -1,6 +1,6 @@
 import { PasserelleError } from '../shared/errors.ts';
 
-export type PkiErrorCode = 'pki_exists' | 'pki_missing' | 'pki_passphrase' | 'pki_invalid';
+export type PkiErrorCode = 'pki_exists' | 'pki_missing' | 'pki_passphrase' | 'pki_invalid' | 'pki_key_not_loaded';
 
 /** Operator-facing errors about the CA material on disk (never shown to end users: status ≥ 500 except pki_exists). */
 export class PkiError extends PasserelleError {

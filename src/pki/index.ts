@@ -15,6 +15,7 @@ export { PkiError, type PkiErrorCode } from './errors.ts';
 export { fingerprintSha256 } from './crypto.ts';
 export { exportPrivateKeyPem, generateKeyPair, checkClientPublicKey } from './keys.ts';
 export { initPki, loadPki, pkiExists, ensureServerCertificate, withClock } from './pki.ts';
+export { loadPkiReadOnly } from './read-only.ts';
 export { PKI_FILES } from './pki-files.ts';
 export { issueClientCertificate, describeCertificate } from './issue.ts';
 export { publicKeyFromCsr } from './csr.ts';

@@ -8,8 +8,12 @@ import type { AccessRequestView, ApprovedCertificateRequest, CertificateRequestV
 const approval = () => import('../../approval/index.ts');
 const fourEyes = () => import('../../console/four-eyes.ts');
 
-/** main.ts's `withRuntime`: opens the runtime, runs, closes. */
-export type WithRuntime = <T>(fn: (runtime: Runtime, out: Output) => Promise<T>) => Promise<T>;
+/**
+ * main.ts's `withRuntime`: opens the runtime, runs, closes. `{ ca: true }` for commands that sign or
+ * revoke (the CA key is decrypted, the PKI passphrase is required); every other command opens the PKI
+ * read-only and needs no passphrase.
+ */
+export type WithRuntime = <T>(fn: (runtime: Runtime, out: Output) => Promise<T>, options?: { ca?: boolean }) => Promise<T>;
 
 function day(isoDate: string | null): string {
   return isoDate ? isoDate.slice(0, 16).replace('T', ' ') : '-';
