@@ -11,6 +11,7 @@ import { sendPage } from '../respond.ts';
 import { sendDenial } from '../kit/deny.ts';
 import { safeGatewayNext } from '../kit/safe-next.ts';
 import { LOGIN_PATH } from '../kit/paths.ts';
+import { destroyCurrentSession, regenerateSession, saveSession } from '../kit/session.ts';
 import { ssoNotice } from './sso.ts';
 import { hostFamily } from './host-family.ts';
 
@@ -49,20 +50,12 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
   );
 }
 
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
-}
-
-function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
-}
-
 /** Opens the session bound to the certificate's fingerprint; a fresh id at login, so a planted pre-login cookie is worth nothing. */
 async function openBoundSession(runtime: Runtime, req: Request, user: User, certificate: CertificateContext): Promise<void> {
-  await regenerate(req);
+  await regenerateSession(req);
   const now = runtime.clock.now().getTime();
   req.session.auth = { userId: user.id, identifier: user.identifier, fingerprint: certificate.record.fingerprintSha256, family: hostFamily(req.res!.locals.application), authenticatedAt: now, lastSeenAt: now };
-  await save(req);
+  await saveSession(req);
 }
 
 /** A stale login or logout form: audited as gateway.csrf, back to the login form (src/http/kit/csrf.ts). */
@@ -144,7 +137,7 @@ export function loginRoutes(runtime: Runtime, authenticator: GatewayAuthenticato
         certificateSerial: res.locals.certificate.record.serial,
         applicationId: res.locals.application.id,
       });
-      await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error as Error) : resolve())));
+      await destroyCurrentSession(req);
       res.clearCookie(runtime.config.session.cookieName, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
     }
     sendPage(res, 200, LoggedOutPage({ lang: res.locals.lang, applicationName: res.locals.application.name, loginUrl: LOGIN_PATH, confirm: null }));

@@ -8,6 +8,7 @@ import { evaluateSession, shouldTouch, type SessionLimits } from '../../authenti
 import { decideAccess } from '../../authorization/access.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
 import { sendDenial } from '../kit/deny.ts';
+import { regenerateSession } from '../kit/session.ts';
 import { hostFamily } from './host-family.ts';
 import { sendJson, wantsHtml } from '../respond.ts';
 
@@ -78,7 +79,7 @@ export function bindSession(runtime: Runtime, limits: SessionLimits): RequestHan
         applicationId: res.locals.application.id,
         details: { userId: auth?.userId ?? null },
       });
-      await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
+      await regenerateSession(req);
       res.locals.sessionExpired = verdict === 'idle_timeout' || verdict === 'absolute_timeout';
     }
     next();

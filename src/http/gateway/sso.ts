@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
 import { t, type Lang, type MessageKey } from '../i18n/index.ts';
@@ -6,6 +6,7 @@ import { redeemTicket, type RedeemRefusal } from '../../sso/index.ts';
 import { sendDenial } from '../kit/deny.ts';
 import { safeGatewayNext as safeNext } from '../kit/safe-next.ts';
 import { LOGIN_PATH, SSO_PATH } from '../kit/paths.ts';
+import { regenerateSession, saveSession } from '../kit/session.ts';
 import { hostFamily } from './host-family.ts';
 
 export { SSO_PATH };
@@ -37,14 +38,6 @@ function ssoNext(value: unknown): string {
   return next.startsWith(SSO_PATH) ? '/' : next;
 }
 
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
-}
-
-function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
-}
-
 /**
  * `GET /.passerelle/sso?ticket=…&next=/…` on every application host: a portal tile's ticket
  * opens the session without the password when, and only when, the certificate presented is a
@@ -65,10 +58,10 @@ export function ssoRoutes(deps: HttpDeps): Router {
 
     if (outcome.ok) {
       // Exactly like the password login: a fresh session id, bound to this certificate.
-      await regenerate(req);
+      await regenerateSession(req);
       const now = runtime.clock.now().getTime();
       req.session.auth = { userId: outcome.user.id, identifier: outcome.user.identifier, fingerprint: certificate.record.fingerprintSha256, family: hostFamily(application), authenticatedAt: outcome.authenticatedAt, lastSeenAt: now };
-      await save(req);
+      await saveSession(req);
       res.redirect(303, next);
       return;
     }
@@ -77,7 +70,7 @@ export function ssoRoutes(deps: HttpDeps): Router {
       return;
     }
     // Someone else's session on a shared workstation ends: the ticket says another person sits there now.
-    if (outcome.reason === 'collective_certificate' && res.locals.auth && res.locals.auth.userId !== outcome.ticketUserId) await regenerate(req);
+    if (outcome.reason === 'collective_certificate' && res.locals.auth && res.locals.auth.userId !== outcome.ticketUserId) await regenerateSession(req);
     res.redirect(303, `${LOGIN_PATH}?${new URLSearchParams({ next, sso: NOTICE_OF[outcome.reason] }).toString()}`);
   });
 

@@ -11,7 +11,8 @@ import { listApplications } from '../../portal/requests.ts';
 import { changePassword, requestEmailChange, setNotifications } from '../../portal/account.ts';
 import type { FieldError } from '../../portal/fields.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
-import { endSession, regenerate, requireUser, saveSession } from './session.ts';
+import { endSession, requireUser } from './session.ts';
+import { regenerateSession, saveSession } from '../kit/session.ts';
 import { gatewayOrigin, sendHomePage } from './sso-routes.ts';
 
 function previousLogin(user: User): { at: number; ip: string | null } | null {
@@ -141,7 +142,7 @@ export function accountRoutes(deps: HttpDeps): Router {
 /** A new session id after a password change, keeping the person signed in. */
 async function regenerateKeeping(req: Request): Promise<void> {
   const auth = req.session.portal;
-  await regenerate(req);
+  await regenerateSession(req);
   if (auth) req.session.portal = auth;
   await saveSession(req);
 }

@@ -6,7 +6,7 @@ import { PasswordResetPage, type PasswordResetState } from '../pages/portal/pass
 import { RESET_PATH } from '../../portal/forgot-password.ts';
 import { inspectResetLink, resetPassword, type ResetLinkProblem } from '../../portal/password-reset.ts';
 import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
-import { regenerate } from './session.ts';
+import { regenerateSession } from '../kit/session.ts';
 import { endSessionsOf } from './user-sessions.ts';
 
 const PROBLEM_STATUS: Record<ResetLinkProblem, number> = { invalid: 400, expired: 410, used: 410, account_unavailable: 403 };
@@ -41,7 +41,7 @@ export function passwordResetRoutes(deps: HttpDeps): Router {
       return render(req, res, 400, { state: 'ready', identifier: outcome.identifier, token: outcome.token, csrfToken: pageProps(deps, req, res).csrfToken, errors: outcome.errors });
     }
     // Whoever held the old password is out: this browser's session too (a fresh id, nothing in it).
-    await regenerate(req);
+    await regenerateSession(req);
     const ended = await endSessionsOf(deps.sessions.store, outcome.user.id);
     if (ended > 0) await runtime.auditor.record({ action: 'password.reset.sessions', outcome: 'info', actor: outcome.user.identifier, subject: outcome.user.identifier, ip: clientIp(req), details: { ended } });
     render(req, res, 200, { state: 'done' });

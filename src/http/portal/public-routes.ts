@@ -14,7 +14,7 @@ import { confirmEmailChange, inspectEmailChange } from '../../portal/account.ts'
 import type { FieldError } from '../../portal/fields.ts';
 import type { PortalRateLimits } from '../../portal/rate-limits.ts';
 import { fields, pageProps, requestContext, requireCsrf, safeNext, sendRateLimited } from './forms.ts';
-import { regenerate, saveSession } from './session.ts';
+import { regenerateSession, saveSession } from '../kit/session.ts';
 
 const LOGIN_STATUS: Record<PortalLoginError, number> = {
   invalid_credentials: 401,
@@ -92,7 +92,7 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
       return renderLogin(req, res, result.reason, { identifier, next, ...(legacy ? { legacy } : {}) });
     }
     // A fresh session id at login: a planted pre-login cookie is worth nothing.
-    await regenerate(req);
+    await regenerateSession(req);
     const now = runtime.clock.now().getTime();
     req.session.portal = { userId: result.user.id, identifier: result.user.identifier, authenticatedAt: now, lastSeenAt: now };
     if (result.legacy) {

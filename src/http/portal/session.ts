@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { User } from '../../storage/index.ts';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
+import { destroyCurrentSession, regenerateSession } from '../kit/session.ts';
 import { evaluatePortalSession, shouldTouch, type PortalSessionAuth, type PortalSessionLimits } from '../../portal/session.ts';
 
 declare module 'express-session' {
@@ -43,16 +44,8 @@ export function portalSession(deps: HttpDeps): RequestHandler {
   });
 }
 
-export function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
-}
-
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
-}
-
 export async function endSession(req: Request, res: Response): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error as Error) : resolve())));
+  await destroyCurrentSession(req);
   res.clearCookie(PORTAL_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
 }
 
@@ -83,7 +76,7 @@ export function loadPortalUser(deps: HttpDeps): RequestHandler {
       reason = user ? `account_${user.status}` : 'account_missing';
     }
     await runtime.auditor.record({ action: 'portal.session', outcome: 'failure', reason, actor: auth.identifier, subject: auth.identifier, ip: clientIp(req) });
-    await regenerate(req);
+    await regenerateSession(req);
     res.locals.portalSessionExpired = verdict !== 'valid';
     next();
   };

@@ -6,7 +6,8 @@ import { sendDenial } from '../../kit/deny.ts';
 import { safeGatewayNext as safeNext } from '../../kit/safe-next.ts';
 import { sendJson, sendPage, wantsHtml } from '../../respond.ts';
 import { ChallengePage, EnrolPage, RecoveryCodesPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
-import { actorOf, coordinatorOf, regenerateSession, saveSession, shellOf, text } from './shell.ts';
+import { regenerateSession, saveSession } from '../../kit/session.ts';
+import { actorOf, coordinatorOf, shellOf, text } from './shell.ts';
 
 export const CHALLENGE_PATH = '/second-facteur';
 export const ENROL_PATH = '/second-facteur/activation';

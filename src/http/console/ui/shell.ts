@@ -53,11 +53,3 @@ export function idParam(req: Request): string {
   const id = req.params.id;
   return typeof id === 'string' ? id.slice(0, 100) : '';
 }
-
-export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error as Error) : resolve())));
-}
-
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
-}
