@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -87,6 +88,15 @@ export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 
 /** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
 const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/);
+
+/** `10.0.0.5`, `10.0.0.0/8`, `fd00::/8`. */
+function isCidr(value: string): boolean {
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export const configSchema = z
   .object({
@@ -203,6 +213,18 @@ export const configSchema = z
     assertion: z.object({ ttlSeconds: z.number().int().min(5).max(60) }).strict(),
     applications: z.array(applicationSchema),
     cps: cpsSchema,
+    /**
+     * PROXY protocol (v1/v2) on both listeners, from these balancer addresses only (CIDRs or
+     * addresses); they must send it, nobody else may. Empty: off (the peer's address is the client's).
+     */
+    proxyProtocol: z
+      .object({
+        trustedAddresses: z
+          .array(z.string().refine(isCidr, 'must be an IPv4/IPv6 address or CIDR (e.g. 10.0.0.0/8)'))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     demo: z.object({ enabled: z.boolean(), port }).strict(),
   })
   .strict()

@@ -5,6 +5,7 @@ import type { CertificateContext, PresentedCertificate } from '../authentication
 import type { SessionAuth } from '../authentication/session-policy.ts';
 import type { User } from '../storage/index.ts';
 import type { Lang } from './i18n/index.ts';
+import { proxiedAddress } from './proxy-protocol.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -40,7 +41,10 @@ export function requestHost(req: { headers: { host?: string | undefined } }): st
   return (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
 }
 
+/** The client's address: the one a trusted balancer gave (PROXY protocol), else the peer's. */
 export function clientIp(req: Request | { socket: { remoteAddress?: string | undefined } }): string | null {
+  const proxied = proxiedAddress(req.socket);
+  if (proxied) return proxied.address;
   const address = req.socket.remoteAddress ?? null;
   return address?.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -13,6 +13,7 @@ import { baselineHeaders } from './security-headers.ts';
 import { hasOriginFormTarget, refuseRequestTarget } from './request-target.ts';
 import { TLS_PROTOCOL, clearStaleVerifyError } from './tls.ts';
 import { ServerCertificates, serverKeyPair } from './server-certificate.ts';
+import { acceptProxyProtocol, trustedPeers } from './proxy-protocol.ts';
 import { trackRequest, type RequestLabels } from './access-log.ts';
 import { runInRequestContext } from '../shared/request-context.ts';
 import { logger } from '../shared/logger.ts';
@@ -169,6 +170,12 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   );
   gatewayServer.on('secureConnection', clearStaleVerifyError);
   gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  // Behind a balancer: the client address comes from its PROXY header (read before the TLS handshake).
+  if (config.proxyProtocol.trustedAddresses.length > 0) {
+    const balancers = trustedPeers(config.proxyProtocol.trustedAddresses);
+    const refused = (peer: string | undefined, reason: string) => logger.warn('connection refused (PROXY protocol)', { peer, reason });
+    for (const server of [publicServer, gatewayServer]) acceptProxyProtocol(server, balancers, { refused });
+  }
   // Slowloris guard on both listeners.
   for (const server of [publicServer, gatewayServer]) {
     server.headersTimeout = 30_000;
