@@ -39,12 +39,11 @@ export const OCSP_VALIDITY_MS = 3_600_000;
  * relying party would drown the trail); an answer changes nothing.
  */
 export class OcspService {
-  #responder: OcspResponderMaterial;
+  // Taken from the PKI on first use, so building the service never touches the responder key.
+  #responder: OcspResponderMaterial | null = null;
   #renewing: Promise<OcspResponderMaterial> | null = null;
 
-  constructor(private readonly deps: OcspDeps) {
-    this.#responder = deps.pki.ocspResponder;
-  }
+  constructor(private readonly deps: OcspDeps) {}
 
   /** A DER OCSPRequest in, a DER OCSPResponse out. */
   async respond(request: Uint8Array): Promise<Uint8Array> {
@@ -83,6 +82,7 @@ export class OcspService {
   /** The responder, renewed when it comes within 30 days of expiry (a long-running process outlives it). */
   async #signer(): Promise<OcspResponderMaterial> {
     const { pki } = this.deps;
+    this.#responder ??= pki.ocspResponder;
     if (ocspResponderIsFresh(this.#responder, pki.options)) return this.#responder;
     this.#renewing ??= loadOrCreateOcspResponder(pki.options, pki).finally(() => {
       this.#renewing = null;

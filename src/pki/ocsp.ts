@@ -95,8 +95,19 @@ function nonceOf(request: OCSPRequest): Uint8Array | null {
 
 type IssuerHashes = (oid: string) => { name: Buffer; key: Buffer } | null;
 
-/** The issuer's name and key hashes, per CertID hash algorithm, computed on first use. */
+const ISSUERS = new WeakMap<X509Certificate, IssuerHashes>();
+
+/** The issuer's name and key hashes, per CertID hash algorithm, computed once per issuer and algorithm. */
 function issuerHashes(issuer: X509Certificate): IssuerHashes {
+  let hashes = ISSUERS.get(issuer);
+  if (!hashes) {
+    hashes = computeIssuerHashes(issuer);
+    ISSUERS.set(issuer, hashes);
+  }
+  return hashes;
+}
+
+function computeIssuerHashes(issuer: X509Certificate): IssuerHashes {
   const parsed = Certificate.fromBER(issuer.rawData);
   // The DER of the subject exactly as encoded in the certificate (pkijs keeps the bytes it parsed).
   const name = new Uint8Array(parsed.subject.toSchema().toBER());
@@ -157,11 +168,11 @@ export interface OcspResponseInput {
  * key hash, the responder certificate included (so clients can check the delegation), the nonce echoed.
  */
 export async function buildOcspResponse(responder: OcspResponderMaterial, input: OcspResponseInput): Promise<Uint8Array> {
-  const responderCert = Certificate.fromBER(responder.cert.rawData);
+  const { certificate: responderCert, keyHash } = parsedResponder(responder.cert);
   const thisUpdate = floorSeconds(input.thisUpdate);
   const nextUpdate = floorSeconds(input.nextUpdate);
   const tbs = new ResponseData({
-    responderID: new asn1js.OctetString({ valueHex: keyHash(responderCert) }),
+    responderID: new asn1js.OctetString({ valueHex: keyHash }),
     producedAt: thisUpdate,
     responses: input.answers.map(({ query, status }) => new SingleResponse({ certID: query.certId, certStatus: encodeStatus(status), thisUpdate, nextUpdate })),
   });
@@ -198,9 +209,17 @@ function encodeStatus(status: OcspCertStatus): asn1js.BaseBlock {
   }
 }
 
-/** ResponderID byKey: SHA-1 of the responder's subjectPublicKey BIT STRING value (RFC 6960 §4.2.2.3). */
-function keyHash(cert: Certificate): ArrayBuffer {
-  return toArrayBuffer(createHash('sha1').update(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest());
+const RESPONDERS = new WeakMap<X509Certificate, { certificate: Certificate; keyHash: ArrayBuffer }>();
+
+/** The responder certificate as pkijs needs it, and its ResponderID byKey: SHA-1 of its subjectPublicKey BIT STRING value (RFC 6960 §4.2.2.3). */
+function parsedResponder(cert: X509Certificate): { certificate: Certificate; keyHash: ArrayBuffer } {
+  let parsed = RESPONDERS.get(cert);
+  if (!parsed) {
+    const certificate = Certificate.fromBER(cert.rawData);
+    parsed = { certificate, keyHash: toArrayBuffer(createHash('sha1').update(certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest()) };
+    RESPONDERS.set(cert, parsed);
+  }
+  return parsed;
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
