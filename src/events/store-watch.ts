@@ -38,6 +38,10 @@ export function watchStore(feed: ChangeFeed, onChange: () => void, options: Stor
       running = false;
     }
   };
+  // Our own write was applied locally already: when nobody else wrote in between, the poll need not re-apply it.
+  const stopBumps = feed.onBump((seq) => {
+    if (last !== null && seq === last + 1) last = seq;
+  });
   void poll();
   const timer = setInterval(() => void poll(), intervalMs);
   timer.unref();
@@ -45,6 +49,9 @@ export function watchStore(feed: ChangeFeed, onChange: () => void, options: Stor
     get healthy() {
       return now() - lastOkAt <= staleAfterMs;
     },
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      stopBumps();
+    },
   };
 }

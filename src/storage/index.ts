@@ -121,6 +121,8 @@ export interface Repositories {
 export interface ChangeFeed {
   onChange(listener: ChangeListener): () => void;
   sequence(): Promise<number>;
+  /** This process's own bumps of the counter (its new value): a watcher need not re-learn what it already applied. */
+  onBump(listener: (seq: number) => void): () => void;
 }
 
 export interface Storage extends Repositories {
@@ -174,10 +176,12 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   await raw.migrate();
   const seq = new ChangeSeqRepository(raw);
   const listeners = new Set<ChangeListener>();
+  const bumps = new Set<(seq: number) => void>();
   const db = new ChangeTrackingDb(raw, async (tables) => {
     for (const listener of listeners) listener([...tables]);
     // Other processes learn it from the counter; a failed bump is left to their cache's maximum age.
-    await seq.bump().catch(() => undefined);
+    const value = await seq.bump().catch(() => null);
+    if (value !== null) for (const listener of bumps) listener(value);
   });
   return {
     ...repositories(db),
@@ -187,6 +191,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
         return () => listeners.delete(listener);
       },
       sequence: () => seq.current(),
+      onBump(listener) {
+        bumps.add(listener);
+        return () => bumps.delete(listener);
+      },
     },
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
     ping: async () => {

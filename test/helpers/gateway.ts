@@ -45,6 +45,8 @@ export interface Response {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The request went out on a connection already used (keep-alive). */
+  reusedSocket: boolean;
 }
 
 export interface RequestOptions {
@@ -59,6 +61,8 @@ export interface RequestOptions {
   port?: 'gateway' | 'public';
   /** For a host the server certificate does not cover (on purpose). */
   skipHostnameCheck?: boolean;
+  /** A keep-alive agent: several requests on one TLS connection. Default: a new connection per request. */
+  agent?: https.Agent;
 }
 
 export interface TestGateway {
@@ -87,12 +91,15 @@ export interface GatewayOptions {
   /** Point the application at a closed port instead of the demo app. */
   upstreamDown?: boolean;
   overrides?: Record<string, unknown>;
+  /** A second replica of `replicaOf`: same database, data directory (PKI, keys, secrets) and Redis prefix; left in place on close. */
+  replicaOf?: TestGateway;
 }
 
 export async function startTestGateway(options: GatewayOptions = {}): Promise<TestGateway> {
   logger.silence(true);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'passerelle-gw-'));
-  const databaseUrl = options.databaseUrl ? await freshDatabaseUrl(options.databaseUrl) : null;
+  const primary = options.replicaOf;
+  const dataDir = primary ? primary.dataDir : mkdtempSync(path.join(os.tmpdir(), 'passerelle-gw-'));
+  const databaseUrl = primary ? primary.config.database.url : options.databaseUrl ? await freshDatabaseUrl(options.databaseUrl) : null;
   const [publicPort, gatewayPort, upstreamPort] = [await freePort(), await freePort(), await freePort()];
   const clock = new ManualClock(Date.now());
   // The CLI run in another process must see the same database as the server: '' means SQLite even when CI sets DATABASE_URL.
@@ -153,6 +160,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
       await listeners.close();
       await sessions.close();
       await runtime.close();
+      if (primary) return;
       if (databaseUrl) await dropSchema(databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -176,7 +184,7 @@ function send(o: RequestOptions, port: number, ca: string): Promise<Response> {
         ca,
         cert: o.cert?.certPem,
         key: o.cert?.keyPem,
-        agent: false,
+        agent: o.agent ?? false,
         ...(o.skipHostnameCheck ? { checkServerIdentity: () => undefined } : {}),
       },
       (res) => {
@@ -192,7 +200,7 @@ function send(o: RequestOptions, port: number, ca: string): Promise<Response> {
               else o.cookies.set(name!.trim(), value);
             }
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket });
         });
       },
     );

@@ -4,8 +4,10 @@ import type { Db } from '../db.ts';
 export class ChangeSeqRepository {
   constructor(private readonly db: Db) {}
 
-  async bump(): Promise<void> {
-    await this.db.run('UPDATE change_seq SET seq = seq + 1 WHERE id = 1');
+  /** The counter's new value. */
+  async bump(): Promise<number> {
+    const row = await this.db.get<{ seq: number | string | bigint }>('UPDATE change_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq');
+    return Number(row?.seq ?? 0);
   }
 
   async current(): Promise<number> {
