@@ -159,7 +159,7 @@ describe.each(databaseBackends())('OCSP responder on $name', ({ url }) => {
     expect(res.out).toContain('Responder Error: unauthorized (6)');
   });
 
-  it('answers malformedRequest to a garbage body, an empty one and a bad GET path, as OCSP responses', async () => {
+  it('answers malformedRequest to a garbage body, an empty one, an oversized one and a bad GET path, as OCSP responses', async () => {
     for (const body of [Buffer.from('this is not DER'), Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01])]) {
       const res = await post(gw, body);
       expect(res.status).toBe(200);
@@ -168,6 +168,9 @@ describe.each(databaseBackends())('OCSP responder on $name', ({ url }) => {
     }
     const empty = await post(gw, Buffer.alloc(0));
     expect(responseStatus(empty.der)).toBe(1);
+    const huge = await post(gw, Buffer.alloc(20_000, 0x30));
+    expect(huge.type).toBe('application/ocsp-response');
+    expect(responseStatus(huge.der)).toBe(1);
     const get = await fetchPublic(gw, { method: 'GET', path: '/ocsp/%%%not-base64' });
     expect(get.type).toBe('application/ocsp-response');
     expect(responseStatus(get.der)).toBe(1);
