@@ -13,12 +13,16 @@ export interface RequestLabels {
 /**
  * The start of every request on the public and gateway listeners: a fresh request id (ours,
  * never the client's; answered as `X-Request-Id`), then, when the answer is done, one access
- * line (JSON, no query string: links carry tickets and codes there) and the request metrics.
+ * line (JSON, path without the query string) and the request metrics.
  * `onDone` runs after both (the drain closes idle connections from there).
  */
 export function trackRequest(req: IncomingMessage, res: ServerResponse, labels: RequestLabels, onDone?: () => void): RequestContext {
   const context = newRequestContext();
   const started = process.hrtime.bigint();
+  // Taken now: routers rewrite req.url on the way (mount points), and the query string stays out (links carry tickets and codes there).
+  const url = req.url ?? '';
+  const question = url.indexOf('?');
+  const path = question >= 0 ? url.slice(0, question) : url;
   res.setHeader('X-Request-Id', context.id);
   res.once('close', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -27,14 +31,13 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, labels: 
     observeRequest(labels.surface, labels.app, status, seconds);
     const log = pinoLogger();
     if (log.isLevelEnabled('info')) {
-      const question = req.url?.indexOf('?') ?? -1;
       log.info(
         {
           reqId: context.id,
           surface: labels.surface,
           app: labels.app,
           method: req.method,
-          path: question >= 0 ? req.url!.slice(0, question) : req.url,
+          path,
           status,
           ms: Math.round(seconds * 1e5) / 100,
           ip: clientIp(req),

