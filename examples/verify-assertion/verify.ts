@@ -31,6 +31,22 @@ export const HEADERS = {
   establishment: 'x-passerelle-establishment',
 };
 
+/**
+ * Header names from the application's `headers` block in Passerelle's configuration (as JSON, e.g. the
+ * PASSERELLE_HEADERS environment variable: `{"user":"X-OpenDRP-Login","assertion":"X-OpenDRP-Assertion"}`),
+ * lower-cased as Node gives them; the defaults for the rest. Keep the two configurations in step.
+ */
+export function headerNamesFromConfig(json: string | undefined): typeof HEADERS {
+  const names = { ...HEADERS };
+  if (!json) return names;
+  const renamed = JSON.parse(json) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(renamed)) {
+    if (!(key in names) || typeof value !== 'string') throw new Error(`unknown or invalid header key ${JSON.stringify(key)}`);
+    names[key as keyof typeof HEADERS] = value.toLowerCase();
+  }
+  return names;
+}
+
 export interface VerifierOptions {
   /** Passerelle's JWK Set: `<public URL>/.well-known/jwks.json`. */
   jwksUrl: string;
