@@ -9,7 +9,7 @@
 //   platform   src/storage/ src/session/ src/audit/ src/events/   every SQL statement, sessions, the audit trail, cache invalidation
 //   config     src/config/       the only reader of process.env
 //   model      src/model/ src/shared/   entity types (model imports nothing), clock, random, errors
-const DOMAIN = '^src/(core|accounts|approval|authentication|authorization|ca|cps|console|enrollment|identity|legacy|notification|people|portal|proxy|registry|regulation|sso|tokens|demo)/';
+const DOMAIN = '^src/(core|accounts|approval|authentication|authorization|ca|cps|console|enrollment|identity|legacy|notification|people|portal|proxy|registry|regulation|services|sso|tokens|demo)/';
 const SURFACES = '^src/(http|cli)/';
 const APP = '^src/(app/|runtime\\.ts)';
 const PLATFORM = '^src/(storage|session|audit|events)/';

@@ -31,6 +31,8 @@ export const applicationSchema = z
     headers: headerNames,
     /** A CPS card (IGC-Santé certificate on a smart card, unlocked by its PIN) opens this application without the password. */
     passwordlessCps: z.boolean().default(false),
+    /** The assertion carries a `services` claim (the person's services of their establishment: codes, else names) for applications that map them to roles. */
+    sendServices: z.boolean().default(false),
     /**
      * Legacy identifiers (src/legacy): how the application's existing accounts are checked on
      * first use — `directory` (accounts imported with `passerelle legacy import`) or `http`

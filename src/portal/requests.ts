@@ -3,6 +3,7 @@ import type { AccessRequest, CertificateRecord, CertificateRequest, User } from 
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';
+import { accessibleApplications } from '../authorization/access.ts';
 
 /** Pending certificate requests one person may have at once (several machines, not a flood). */
 export const MAX_PENDING_CERTIFICATE_REQUESTS = 10;
@@ -82,7 +83,7 @@ export interface ApplicationView {
 
 /** The catalogue with this person's standing for each application. */
 export async function listApplications(deps: PortalDeps, user: User): Promise<ApplicationView[]> {
-  const granted = new Set((await deps.storage.grants.listByUser(user.id)).filter((g) => g.status === 'granted').map((g) => g.applicationId));
+  const granted = await accessibleApplications(deps.storage, user.id);
   const requests = await deps.storage.accessRequests.list({ userId: user.id }, 500);
   return deps.config.applications.map((app) => {
     const mine = requests.filter((r) => r.applicationId === app.id);

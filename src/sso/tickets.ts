@@ -5,6 +5,7 @@ import type { User } from '../storage/index.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { accountDenial } from '../authentication/certificate.ts';
 import type { DenialReason } from '../authentication/denials.ts';
+import { hasAccess } from '../authorization/access.ts';
 import type { SsoTicket } from '../model/sso.ts';
 
 export type SsoDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor'>;
@@ -55,7 +56,7 @@ export async function issueTicket(deps: SsoDeps, input: IssueInput): Promise<Iss
     };
     if (!application) return refuse('unknown_application');
     if (user.status !== 'active') return refuse('account_not_active');
-    if (!(await repos.grants.isGranted(user.id, application.id))) return refuse('no_access');
+    if (!(await hasAccess(repos, user.id, application.id))) return refuse('no_access');
 
     const tickets = repos.ssoTickets;
     await tickets.purgeExpired(now - PURGE_AFTER_MS);

@@ -3,6 +3,7 @@ import type { portalFr } from './portal.fr.ts';
 import type { withdrawalFr } from './withdrawal.fr.ts';
 import type { consoleFr } from './console.fr.ts';
 import type { peopleFr } from './people.fr.ts';
+import type { servicesFr } from './services.fr.ts';
 import type { registryFr } from './registry.fr.ts';
 import type { legacyFr } from './legacy.fr.ts';
 import type { ssoFr } from './sso.fr.ts';
@@ -11,6 +12,7 @@ import { portalEn } from './portal.en.ts';
 import { withdrawalEn } from './withdrawal.en.ts';
 import { consoleEn } from './console.en.ts';
 import { peopleEn } from './people.en.ts';
+import { servicesEn } from './services.en.ts';
 import { registryEn } from './registry.en.ts';
 import { legacyEn } from './legacy.en.ts';
 import { ssoEn } from './sso.en.ts';
@@ -18,7 +20,7 @@ import { siteEn } from './site.en.ts';
 
 /** English messages: typed against the French dictionary, so keys cannot drift. */
 /** Keys of the base dictionary (the area files bring the rest). */
-type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr | keyof typeof siteFr;
+type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof servicesFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr | keyof typeof siteFr;
 type BaseKey = Exclude<MessageKey, AreaKey>;
 
 const base = {
@@ -219,4 +221,4 @@ const base = {
   'help.tech.jwks': 'Public keys for assertion signatures (JWKS)',
 } satisfies Record<BaseKey, string>;
 
-export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...registryEn, ...legacyEn, ...ssoEn, ...siteEn };
+export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...servicesEn, ...registryEn, ...legacyEn, ...ssoEn, ...siteEn };

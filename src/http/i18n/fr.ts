@@ -7,6 +7,7 @@ import { portalFr } from './portal.fr.ts';
 import { withdrawalFr } from './withdrawal.fr.ts';
 import { consoleFr } from './console.fr.ts';
 import { peopleFr } from './people.fr.ts';
+import { servicesFr } from './services.fr.ts';
 import { registryFr } from './registry.fr.ts';
 import { legacyFr } from './legacy.fr.ts';
 import { ssoFr } from './sso.fr.ts';
@@ -227,7 +228,7 @@ const base = {
 } as const satisfies Record<string, string>;
 
 /** Each area keeps its messages in its own file (portal, withdrawal…); all merge here. */
-export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...registryFr, ...legacyFr, ...ssoFr, ...siteFr } as const;
+export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...servicesFr, ...registryFr, ...legacyFr, ...ssoFr, ...siteFr } as const;
 
 /** Every dictionary has the French keys, with string values. */
 export type Messages = { readonly [K in keyof typeof fr]: string };

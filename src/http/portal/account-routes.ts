@@ -14,6 +14,7 @@ import { fields, pageProps, requestContext, requireCsrf } from './forms.ts';
 import { endSession, requireUser } from './session.ts';
 import { regenerateSession, saveSession } from '../kit/session.ts';
 import { gatewayOrigin, sendHomePage } from './sso-routes.ts';
+import { accessibleApplications } from '../../authorization/access.ts';
 
 function previousLogin(user: User): { at: number; ip: string | null } | null {
   return user.previousLoginAt ? { at: user.previousLoginAt, ip: user.previousLoginIp } : null;
@@ -32,7 +33,7 @@ export function accountRoutes(deps: HttpDeps): Router {
     // No form on the landing page: no token, so an anonymous visit sets no cookie.
     if (!user) return sendPage(res, 200, PortalLandingPage({ lang: res.locals.lang }));
     if (user.status === 'provisional') return res.redirect(303, '/premiere-connexion');
-    const granted = new Set((await runtime.storage.grants.listByUser(user.id)).filter((g) => g.status === 'granted').map((g) => g.applicationId));
+    const granted = await accessibleApplications(runtime.storage, user.id);
     const applications = config.applications.filter((a) => granted.has(a.id));
     // Requests still with the cell (the one made at registration included): said, not "no access yet, ask for it".
     const pending = (await listApplications(runtime, user)).flatMap((a) => (a.access.state === 'pending' ? [{ name: a.name, since: a.access.since }] : []));

@@ -4,9 +4,21 @@ import { accountDenial } from '../../../authentication/certificate.ts';
 import { clientIp } from '../../context.ts';
 import { sendDenial } from '../../kit/deny.ts';
 import { consoleTotp, requireSecondFactor, secondFactorRoutes } from './second-factor.ts';
+import { adminScopeOf, type AdminScope } from '../../../services/index.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Where the signed-in console user may act: the region (cell) or their establishments. */
+      adminScope?: AdminScope;
+    }
+  }
+}
 
 /**
- * The console opens for an active coordinator signed in with their own PERSONAL certificate
+ * The console opens for an active coordinator — or an establishment administrator, fenced to
+ * their establishment (src/services/scope.ts) — signed in with their own PERSONAL certificate
  * (never a shared workstation's). Checked on every request, like application grants.
  */
 export function requireCoordinatorAccount(deps: HttpDeps): RequestHandler {
@@ -15,9 +27,11 @@ export function requireCoordinatorAccount(deps: HttpDeps): RequestHandler {
     const { certificate, auth } = res.locals;
     if (!auth) throw new Error('requireConsoleAccess runs after requireSignedIn');
     const user = await runtime.storage.users.findById(auth.userId);
-    const denial = !user ? 'certificate_unknown' : accountDenial(user) ?? (user.role !== 'coordinator' || certificate.owner?.id !== user.id ? 'not_coordinator' : null);
-    if (!denial && user) {
+    const scope = user ? await adminScopeOf(runtime, user) : null;
+    const denial = !user ? 'certificate_unknown' : accountDenial(user) ?? (!scope || certificate.owner?.id !== user.id ? 'not_coordinator' : null);
+    if (!denial && user && scope) {
       res.locals.user = user;
+      res.locals.adminScope = scope;
       next();
       return;
     }
@@ -35,13 +49,14 @@ export function requireCoordinatorAccount(deps: HttpDeps): RequestHandler {
 
 /**
  * Before any login form on the console host: only the personal certificate of a coordinator
- * gets one. Anyone else is told at once, without being asked for a password.
+ * or of an establishment administrator gets one. Anyone else is told at once, without being
+ * asked for a password.
  */
 export function requireCoordinatorCertificate(deps: HttpDeps): RequestHandler {
   const { runtime } = deps;
   return async (req, res, next) => {
     const { certificate } = res.locals;
-    if (certificate.owner?.role === 'coordinator') {
+    if (certificate.owner && (await adminScopeOf(runtime, certificate.owner))) {
       next();
       return;
     }

@@ -35,6 +35,8 @@ export interface ConsolePageProps {
    * only the logout button.
    */
   minimal?: boolean;
+  /** The sections to offer (an establishment administrator's console has its own); default CONSOLE_NAV. */
+  nav?: ReadonlyArray<{ href: string; key: MessageKey; section: string }>;
   children: ComponentChildren;
 }
 
@@ -46,7 +48,7 @@ export function ConsoleLayout(props: ConsolePageProps) {
       <nav class="console-nav" aria-label={t(lang, 'console.nav.label')}>
         {props.minimal ? null : (
           <ul>
-            {CONSOLE_NAV.map((item) => (
+            {(props.nav ?? CONSOLE_NAV).map((item) => (
               <li key={item.href}>
                 <a href={item.href} aria-current={item.section === props.section ? 'page' : undefined}>
                   {t(lang, item.key)}
@@ -57,7 +59,7 @@ export function ConsoleLayout(props: ConsolePageProps) {
         )}
         <form class="console-logout" method="post" action="/.passerelle/logout">
           <span>{t(lang, 'console.signedInAs', { identifier: props.coordinator.identifier })}</span>
-          {props.minimal ? null : (
+          {props.minimal || props.nav ? null : (
             <a href="/securite" aria-current={props.section === 'security' ? 'page' : undefined}>
               {t(lang, 'console.security.link')}
             </a>
