@@ -33,6 +33,8 @@ export interface ProxiedRequest {
   body?: string;
   cookies?: Map<string, string>;
   localAddress?: string;
+  /** Client certificate (gateway). */
+  cert?: { certPem: string; keyPem: string };
 }
 
 export function proxiedRequest(o: ProxiedRequest): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
@@ -43,7 +45,7 @@ export function proxiedRequest(o: ProxiedRequest): Promise<{ status: number; hea
   agent.createConnection = () => {
     const raw = net.connect({ host: '127.0.0.1', port: o.port, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
     if (o.header) raw.write(o.header);
-    return tls.connect({ socket: raw, servername: o.host, ca: o.ca });
+    return tls.connect({ socket: raw, servername: o.host, ca: o.ca, cert: o.cert?.certPem, key: o.cert?.keyPem });
   };
   return new Promise((resolve, reject) => {
     const req = https.request(
