@@ -10,6 +10,7 @@ import * as asn1js from 'asn1js';
 import { BasicOCSPResponse, OCSPRequest, OCSPResponse } from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pkiOptions } from '../src/app/runtime.ts';
+import { metricsText } from '../src/observability/metrics.ts';
 import { ensureServerCertificate, generateKeyPair, initPki, issueClientCertificate, loadPki, OCSP_RESPONDER_FILE, type PkiOptions } from '../src/pki/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { databaseBackends } from './helpers/backends.ts';
@@ -39,6 +40,12 @@ function openssl(args: string[]): Promise<{ status: number | null; out: string }
 }
 
 const NONCE = '1.3.6.1.5.5.7.48.1.2';
+
+/** passerelle_ocsp_answers_total for one result, as /metrics shows it. */
+async function answers(result: string): Promise<number> {
+  const line = (await metricsText()).split('\n').find((l) => l.startsWith(`passerelle_ocsp_answers_total{result="${result}"}`));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
 
 function basicOf(der: Buffer): BasicOCSPResponse {
   const outer = new OCSPResponse({ schema: asn1js.fromBER(new Uint8Array(der)).result });
@@ -116,6 +123,7 @@ describe.each(databaseBackends())('OCSP responder on $name', ({ url }) => {
 
   it('says good, then revoked (time and reason) right after `passerelle cert revoke` in another process', async () => {
     const { file, serial } = await certificateFile('holder');
+    const [good, revoked] = [await answers('good'), await answers('revoked')];
     const before = await ask({ certFile: file });
     expect(before.out).toContain('Response verify OK');
     expect(before.out).toContain(`${file}: good`);
@@ -130,6 +138,9 @@ describe.each(databaseBackends())('OCSP responder on $name', ({ url }) => {
     expect(after.out).toContain('Response verify OK');
     expect(after.out).toContain(`${file}: revoked`);
     expect(after.out).toContain('Reason: keyCompromise');
+    // Counted (not audited): one good, then one revoked.
+    expect(await answers('good')).toBe(good + 1);
+    expect(await answers('revoked')).toBe(revoked + 1);
     const revokedAt = (await gw.runtime.storage.certificates.findBySerial(serial))!.revokedAt!;
     const shown = /Revocation Time: (.+)/.exec(after.out)?.[1];
     expect(new Date(shown!).getTime()).toBe(Math.floor(revokedAt / 1000) * 1000);
@@ -166,11 +177,13 @@ describe.each(databaseBackends())('OCSP responder on $name', ({ url }) => {
       expect(res.type).toBe('application/ocsp-response');
       expect(responseStatus(res.der)).toBe(1);
     }
+    const malformed = await answers('malformedRequest');
     const empty = await post(gw, Buffer.alloc(0));
     expect(responseStatus(empty.der)).toBe(1);
     const huge = await post(gw, Buffer.alloc(20_000, 0x30));
     expect(huge.type).toBe('application/ocsp-response');
     expect(responseStatus(huge.der)).toBe(1);
+    expect(await answers('malformedRequest')).toBe(malformed + 2);
     const get = await fetchPublic(gw, { method: 'GET', path: '/ocsp/%%%not-base64' });
     expect(get.type).toBe('application/ocsp-response');
     expect(responseStatus(get.der)).toBe(1);

@@ -15,6 +15,7 @@ import {
   PKI_FILES,
   x509,
   type OcspCertStatus,
+  type OcspFailure,
   type OcspResponderMaterial,
   type Pki,
 } from '../pki/index.ts';
@@ -32,6 +33,12 @@ export interface OcspDeps {
  */
 export const OCSP_VALIDITY_MS = 3_600_000;
 
+/** An answer, and what it said: one status per certificate asked about, or the OCSP error status. */
+export interface OcspOutcome {
+  der: Uint8Array;
+  results: Array<OcspCertStatus['status'] | OcspFailure>;
+}
+
 /**
  * The OCSP responder of the issuing CA: each certificate's status from the certificates table (the one the
  * CRL is built from), signed by the delegated responder certificate. Never throws: any failure is an OCSP
@@ -46,16 +53,17 @@ export class OcspService {
   constructor(private readonly deps: OcspDeps) {}
 
   /** A DER OCSPRequest in, a DER OCSPResponse out. */
-  async respond(request: Uint8Array): Promise<Uint8Array> {
+  async respond(request: Uint8Array): Promise<OcspOutcome> {
     try {
       const { queries, nonce } = parseOcspRequest(request, this.deps.pki.issuing);
       const thisUpdate = this.deps.clock.now();
       const answers = await Promise.all(queries.map(async (query) => ({ query, status: await this.#status(query.serial) })));
-      return await buildOcspResponse(await this.#signer(), { answers, nonce, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS) });
+      const der = await buildOcspResponse(await this.#signer(), { answers, nonce, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS) });
+      return { der, results: answers.map((a) => a.status.status) };
     } catch (error) {
-      if (error instanceof OcspRequestError) return ocspFailureResponse(error.status);
+      if (error instanceof OcspRequestError) return failure(error.status);
       logger.error('ocsp request failed', { error: error instanceof Error ? error.message : String(error) });
-      return ocspFailureResponse('internalError');
+      return failure('internalError');
     }
   }
 
@@ -90,6 +98,10 @@ export class OcspService {
     this.#responder = await this.#renewing;
     return this.#responder;
   }
+}
+
+export function failure(status: OcspFailure): OcspOutcome {
+  return { der: ocspFailureResponse(status), results: [status] };
 }
 
 function serialOf(pem: string): string | null {

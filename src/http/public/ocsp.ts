@@ -1,7 +1,16 @@
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
-import { OcspService } from '../../ca/ocsp.ts';
-import { ocspFailureResponse } from '../../pki/index.ts';
+import { Counter } from 'prom-client';
+import { failure, OcspService, type OcspOutcome } from '../../ca/ocsp.ts';
+import { registry } from '../../observability/metrics.ts';
 import type { HttpDeps } from '../deps.ts';
+
+// Counted, not audited: an answer changes nothing, and relying parties ask on every handshake.
+const answered = new Counter({
+  name: 'passerelle_ocsp_answers_total',
+  help: 'OCSP answers: one per certificate asked about (good, revoked, unknown), or the error status (malformedRequest, unauthorized, internalError).',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
 
 /** The OCSP responder's path on the public listener (the AIA extension of our certificates points here). */
 export const OCSP_PATH = '/ocsp';
@@ -21,7 +30,7 @@ export function ocspRoutes(deps: HttpDeps): Router {
 
   router.post([OCSP_PATH, `${OCSP_PATH}/`], express.raw({ type: () => true, limit: MAX_REQUEST_BYTES }), async (req, res) => {
     const body: unknown = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) return send(res, ocspFailureResponse('malformedRequest'));
+    if (!Buffer.isBuffer(body) || body.length === 0) return send(res, failure('malformedRequest'));
     send(res, await ocsp.respond(body));
   });
 
@@ -30,12 +39,12 @@ export function ocspRoutes(deps: HttpDeps): Router {
   router.use(OCSP_PATH, async (req, res, next) => {
     if (req.method !== 'GET' || req.path === '/') return next();
     const der = decodeGetPath(req.path.slice(1));
-    send(res, der ? await ocsp.respond(der) : ocspFailureResponse('malformedRequest'));
+    send(res, der ? await ocsp.respond(der) : failure('malformedRequest'));
   });
 
   // A body too large or unreadable is a malformed OCSP request, not an HTML error page.
   const bodyErrors: ErrorRequestHandler = (_error, req, res, next) => {
-    if (req.path === OCSP_PATH || req.path === `${OCSP_PATH}/`) return send(res, ocspFailureResponse('malformedRequest'));
+    if (req.path === OCSP_PATH || req.path === `${OCSP_PATH}/`) return send(res, failure('malformedRequest'));
     next(_error);
   };
   router.use(bodyErrors);
@@ -55,7 +64,8 @@ function decodeGetPath(raw: string): Uint8Array | null {
   return Buffer.from(text, 'base64');
 }
 
-function send(res: Response, der: Uint8Array): void {
+function send(res: Response, { der, results }: OcspOutcome): void {
+  for (const result of results) answered.inc({ result });
   // Always asked afresh: a revocation must show in the very next answer, whatever sits between us and the client.
   res.status(200).type('application/ocsp-response').setHeader('Cache-Control', 'no-cache').send(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
 }
