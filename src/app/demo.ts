@@ -101,7 +101,7 @@ export function demoInstructions(config: Config, d: DemoData, ports: { publicPor
     '',
     'Passerelle is running (development, demo data).',
     '',
-    `  Public listener : https://localhost:${ports.publicPort}/   (help, JWKS, CRL)`,
+    `  Public listener : https://localhost:${ports.publicPort}/   (help, JWKS, CRL, OCSP)`,
     `  Gateway         : ${appUrl}   (${app?.name ?? ''} through Passerelle)`,
     `  Demo upstream   : http://127.0.0.1:${config.demo.port}/   (OpenDRP démo, only reachable through the gateway with identity)`,
     '',
