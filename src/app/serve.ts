@@ -15,6 +15,7 @@ import { Readiness } from '../observability/readiness.ts';
 import { collectProcessMetrics, countAuditEvent, setEventChannelState, setMetricSources } from '../observability/metrics.ts';
 import { DependencyTimeout, waitFor } from './wait-for.ts';
 import { onStopSignals } from './stop-signals.ts';
+import { runPrimary, runsAsPrimary, workerIndex } from './cluster.ts';
 
 /** What `serve` has opened so far, closed in reverse order on stop (or on a failed start). */
 type Closer = () => Promise<void>;
@@ -33,6 +34,9 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
   const config: Config = loadConfig(options.demo ? { overrides: { demo: { enabled: true } } } : {});
   configureLogger({ level: config.log.level });
   routeProcessWarnings();
+  // `workers` > 1: this process only forks and watches (src/app/cluster.ts); each worker comes back here.
+  if (runsAsPrimary(config)) return runPrimary(config);
+  const periodicJobs = workerIndex() === 0;
   collectProcessMetrics();
   const readiness = new Readiness();
   const closers: Closer[] = [];
@@ -85,12 +89,14 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
     const started = await startListeners(runtime, { sessions, sessionSecret: sessionSecret(config, runtime.random), signingKey });
     listeners = started;
     closers.push(() => started.close());
-    const mailWorker = startMailWorker(runtime);
-    const renewalNotices = startRenewalNotices(runtime);
-    const invitationReminders = startPeriodicJob('invitation reminders', () => sendInvitationReminders(runtime), 3_600_000);
-    closers.push(() => mailWorker.stop(), () => renewalNotices.stop(), () => invitationReminders.stop());
+    if (periodicJobs) {
+      const mailWorker = startMailWorker(runtime);
+      const renewalNotices = startRenewalNotices(runtime);
+      const invitationReminders = startPeriodicJob('invitation reminders', () => sendInvitationReminders(runtime), 3_600_000);
+      closers.push(() => mailWorker.stop(), () => renewalNotices.stop(), () => invitationReminders.stop());
+    }
 
-    if (config.demo.enabled) {
+    if (config.demo.enabled && periodicJobs) {
       const seeded = await seedDemo(runtime);
       const publicBase = `https://127.0.0.1:${started.publicPort}`;
       const demoApp = await startDemoApp({

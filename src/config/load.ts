@@ -55,19 +55,21 @@ const ENV_PATHS: Array<[string, string[]]> = [
   ['PASSERELLE_GATEWAY_PORT', ['listeners', 'gateway', 'port']],
   ['PASSERELLE_ADMIN_PORT', ['listeners', 'admin', 'port']],
   ['PASSERELLE_LOG_LEVEL', ['log', 'level']],
+  ['PASSERELLE_WORKERS', ['workers']],
   ['DATABASE_URL', ['database', 'url']],
   ['REDIS_URL', ['redis', 'url']],
   ['SMTP_URL', ['smtp', 'url']],
   ['PASSERELLE_PKI_PASSPHRASE', ['pki', 'passphrase']],
   ['PASSERELLE_SESSION_SECRET', ['session', 'secret']],
   ['PASSERELLE_TOTP_ENCRYPTION_KEY', ['console', 'totpEncryptionKey']],
+  ['PASSERELLE_PSC_CLIENT_SECRET', ['psc', 'clientSecret']],
 ];
 
 /**
  * Variables that carry a credential: each may instead be given as `<NAME>_FILE`, a path to a file holding
  * the value (Docker/Kubernetes secrets, systemd credentials), so the secret stays out of the environment.
  */
-export const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PASSERELLE_PKI_PASSPHRASE', 'PASSERELLE_SESSION_SECRET', 'PASSERELLE_TOTP_ENCRYPTION_KEY'] as const;
+export const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PASSERELLE_PKI_PASSPHRASE', 'PASSERELLE_SESSION_SECRET', 'PASSERELLE_TOTP_ENCRYPTION_KEY', 'PASSERELLE_PSC_CLIENT_SECRET'] as const;
 
 /** The value of `name`, or the content of the file named by `name_FILE` (one trailing newline dropped). */
 function envValue(env: Env, name: string, problems: string[]): string | undefined {

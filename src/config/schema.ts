@@ -146,6 +146,8 @@ export const configSchema = z
       .strict(),
     /** JSON lines on stderr (pino) at this level and above. */
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+    /** Processes serving the listeners on this machine (node:cluster): a number, or `auto` (one per core). More than one needs Redis. */
+    workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).default(1),
     /** On SIGTERM/SIGINT: how long in-flight requests and WebSockets may take to finish before they are cut. */
     shutdown: z.object({ graceSeconds: z.number().min(0).max(3600).default(25) }).strict().prefault({}),
     /** At start, how long to keep retrying an unreachable database or Redis (not ready meanwhile) before exiting 69; 0: forever. */
@@ -265,6 +267,11 @@ export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets
     apps.forEach((app, index) => {
       if ((app as Record<string, unknown> | null)?.host === cps.registrationHost) problems.push(`applications.${index}.host: ${JSON.stringify(cps.registrationHost)} is the CPS registration host`);
     });
+  }
+  problems.push(...pscProblems(tree, apps));
+  // Workers share sessions, limits and cache invalidations through Redis; in-process state would split.
+  if (tree.workers !== undefined && String(tree.workers) !== '1' && !((tree.redis ?? {}) as Record<string, unknown>).url) {
+    problems.push('workers: more than one worker needs shared sessions: set redis.url (REDIS_URL)');
   }
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../core/runtime.ts';
 import type { HttpDeps } from './deps.ts';
 import { createGateway } from './gateway/app.ts';
+import { shareTicketKeys } from './tls-tickets.ts';
 import { createPublicApp } from './public/app.ts';
 import { createConsoleApp } from './console/app.ts';
 import { clientIp, presentedCertificate, requestHost } from './context.ts';
@@ -170,6 +171,8 @@ export async function startListeners(runtime: Runtime, options: ListenOptions): 
   );
   gatewayServer.on('secureConnection', clearStaleVerifyError);
   gatewayServer.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  // Every worker and replica encrypts session tickets alike: a client resumes wherever it lands (timer unref'd).
+  shareTicketKeys([publicServer, gatewayServer], typeof options.sessionSecret === 'string' ? options.sessionSecret : (options.sessionSecret[0] ?? ''));
   // Behind a balancer: the client address comes from its PROXY header (read before the TLS handshake).
   if (config.proxyProtocol.trustedAddresses.length > 0) {
     const balancers = trustedPeers(config.proxyProtocol.trustedAddresses);

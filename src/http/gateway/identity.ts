@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { currentRequestId, setRequestJti } from '../../shared/request-context.ts';
 import type { ApplicationConfig, Config } from '../../config/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Storage, User } from '../../storage/index.ts';
@@ -37,6 +39,8 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
 export interface PreparedIdentity {
   identity: Identity;
   assertion: string;
+  /** The assertion's id: in the access line of every request that carries it. */
+  jti: string;
   /** Epoch ms: after this, sign anew (half the assertion's lifetime, so an application never receives one about to expire). */
   reuseUntil: number;
 }
@@ -45,8 +49,9 @@ export async function prepareIdentity(deps: IdentityDeps, app: ApplicationConfig
   const identity = await buildIdentity(deps.storage, user, certificate, app);
   const signedAt = deps.clock.now().getTime();
   const ttlSeconds = deps.config.assertion.ttlSeconds;
-  const assertion = await signAssertion(deps.signingKey, { identity, issuer: deps.config.publicUrl, audience: app.id, clock: deps.clock, ttlSeconds });
-  return { identity, assertion, reuseUntil: signedAt + (ttlSeconds * 1000) / 2 };
+  const jti = randomUUID();
+  const assertion = await signAssertion(deps.signingKey, { identity, issuer: deps.config.publicUrl, audience: app.id, clock: deps.clock, ttlSeconds, jti });
+  return { identity, assertion, jti, reuseUntil: signedAt + (ttlSeconds * 1000) / 2 };
 }
 
 /**
@@ -63,6 +68,10 @@ export function applyPreparedIdentity(deps: Pick<IdentityDeps, 'config'>, req: I
     sessionCookie: deps.config.session.cookieName,
     upgrade,
   });
+  // Set after the strip above: the application gets our request id (the one in our access line and audit trail), never the client's.
+  const requestId = currentRequestId();
+  if (requestId) req.headers['x-request-id'] = requestId;
+  setRequestJti(prepared.jti);
 }
 
 /** Both steps at once: the path that checks the store on every request. */
