@@ -243,6 +243,7 @@ program
 (await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
 (await import('./commands/people.ts')).registerPeopleCommands(program, withRuntime);
 (await import('./commands/keys.ts')).registerKeyCommands(program, withRuntime);
+(await import('./commands/backup.ts')).registerBackupCommand(program, output);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
