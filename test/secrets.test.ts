@@ -104,7 +104,10 @@ describe('secrets from files (*_FILE)', () => {
       }
     };
     walk(path.join(ROOT, 'src'));
-    expect(offenders.filter((file) => !file.startsWith(`src${path.sep}config${path.sep}`))).toEqual([]);
+    // src/app/cluster.ts: the worker index the cluster primary hands its children (process bookkeeping, not
+    // operator configuration).
+    const allowed = (file: string) => file.startsWith(`src${path.sep}config${path.sep}`) || file === path.join('src', 'app', 'cluster.ts');
+    expect(offenders.filter((file) => !allowed(file))).toEqual([]);
   });
 });
 
