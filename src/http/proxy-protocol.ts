@@ -19,7 +19,7 @@ const V1_PREFIX = Buffer.from('PROXY ');
 const V1_MAX = 107;
 /** A v2 header with TLVs we do not read; more than this is not a balancer we know. */
 const V2_MAX = 16 + 1024;
-/** A trusted peer that sends no complete header within this delay is dropped. */
+/** A connection that sends no complete header (balancer) or no first byte (anyone else) within this delay is dropped. */
 const HEADER_TIMEOUT_MS = 10_000;
 
 export type Parsed =
@@ -145,10 +145,11 @@ export function acceptProxyProtocol(server: Server, trusted: BlockList, events: 
       events.refused(socket.remoteAddress, reason);
       socket.destroy();
     };
-    const timer = fromBalancer ? setTimeout(() => refuse('no PROXY header in time'), HEADER_TIMEOUT_MS) : null;
-    timer?.unref();
+    // Until handed over, the TLS handshake timeout does not run yet: this one stands in for it.
+    const timer = setTimeout(() => refuse(fromBalancer ? 'no PROXY header in time' : 'nothing sent in time'), HEADER_TIMEOUT_MS);
+    timer.unref();
     const cleanup = () => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('end', onEnd);
