@@ -242,6 +242,7 @@ program
 (await import('./commands/legacy.ts')).registerLegacyCommands(program, withRuntime);
 (await import('./commands/console.ts')).registerConsoleCommands(program, withRuntime);
 (await import('./commands/people.ts')).registerPeopleCommands(program, withRuntime);
+(await import('./commands/services.ts')).registerServicesCommands(program, withRuntime);
 (await import('./commands/keys.ts')).registerKeyCommands(program, withRuntime);
 (await import('./commands/backup.ts')).registerBackupCommand(program, output);
 try {

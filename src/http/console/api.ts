@@ -25,6 +25,7 @@ import { consoleApi } from './api-console.ts';
 import { registryApi } from './api-registry.ts';
 import { peopleApi } from './api-people.ts';
 import { legacyApi } from './api-legacy.ts';
+import { servicesApi } from './api-services.ts';
 
 const empty = z.object({}).strict();
 const rejection = z.object({ reason: z.string().max(2000).optional() }).strict();
@@ -128,5 +129,6 @@ export function adminApi(deps: HttpDeps): Router {
   router.use(registryApi(deps));
   router.use(peopleApi(deps));
   router.use(legacyApi(deps));
+  router.use(servicesApi(deps));
   return router;
 }
