@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
-import type { Config } from '../config/index.ts';
+import { WORKER_INDEX_ENV, workerIndexFromEnv, type Config } from '../config/index.ts';
 import { logger } from '../shared/logger.ts';
 import { onStopSignals } from './stop-signals.ts';
 
@@ -14,17 +14,13 @@ import { onStopSignals } from './stop-signals.ts';
  * Periodic jobs (mail, renewal notices, reminders) and the demo application run in worker 0 only.
  */
 
-export const WORKER_INDEX_ENV = 'PASSERELLE_WORKER_INDEX';
-
 export function workerCount(config: Config): number {
   return config.workers === 'auto' ? os.availableParallelism() : config.workers;
 }
 
 /** 0 in a single process and in the first worker: where the periodic jobs run. */
-export function workerIndex(env: NodeJS.ProcessEnv = process.env): number {
-  if (!cluster.isWorker) return 0;
-  const index = Number(env[WORKER_INDEX_ENV]);
-  return Number.isInteger(index) && index >= 0 ? index : 0;
+export function workerIndex(): number {
+  return cluster.isWorker ? workerIndexFromEnv() : 0;
 }
 
 export function runsAsPrimary(config: Config): boolean {
