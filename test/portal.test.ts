@@ -3,7 +3,7 @@ import { deactivatePerson, unlockPerson } from '../src/people/actions.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import type { OutboxMessage, User } from '../src/storage/index.ts';
-import { formatDate } from '../src/http/pages/portal/shell.tsx';
+import { formatDate } from '../src/shared/time.ts';
 import { t } from '../src/http/i18n/index.ts';
 
 const PORTAL_COOKIE = '__Host-passerelle-portal';

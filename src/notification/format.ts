@@ -1,24 +1,11 @@
+import { formatDate } from '../shared/time.ts';
 import type { MailLang } from './types.ts';
 
-// Mails and the withdrawal PDF are read in France: dates are given in Paris time, said so.
-const DATE_TIME: Record<MailLang, Intl.DateTimeFormat> = {
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-};
-const DATE: Record<MailLang, Intl.DateTimeFormat> = {
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }),
-};
 const PARIS_TIME: Record<MailLang, string> = { fr: 'heure de Paris', en: 'Paris time' };
 
-/** "14 février 2026 à 10:00 (heure de Paris)". */
+/** "14 février 2026 à 10:00 (heure de Paris)": mails and the withdrawal PDF say which time they give. */
 export function formatDateTime(ms: number, lang: MailLang): string {
-  return `${DATE_TIME[lang].format(ms)} (${PARIS_TIME[lang]})`;
-}
-
-/** "14 février 2026". */
-export function formatDate(ms: number, lang: MailLang): string {
-  return DATE[lang].format(ms);
+  return `${formatDate(lang, ms)} (${PARIS_TIME[lang]})`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, SupportContact, tRich } from './rich.tsx';
 import { applicationLabel } from './application-label.ts';
+import { formatDate } from '../../shared/time.ts';
 
 export const DENIAL_REASONS = [
   'no_certificate',
@@ -86,9 +87,7 @@ function groupSerial(serial: string): string {
 
 /** "12 mars 2027" / "12 March 2027" (Paris time); anything unparseable shown as given. */
 export function formatDay(lang: Lang, value: string): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+  return formatDate(lang, value, false) || value;
 }
 
 function DetailList({ lang, details }: { lang: Lang; details: DenialDetails }) {

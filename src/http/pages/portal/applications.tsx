@@ -2,7 +2,8 @@ import { t, type Lang } from '../../i18n/index.ts';
 import type { ApplicationView } from '../../../portal/requests.ts';
 import { applicationUrl } from '../help.tsx';
 import { safeUrl } from '../rich.tsx';
-import { Alert, CsrfField, PortalLayout, formatDate, type PortalPageProps } from './shell.tsx';
+import { Alert, CsrfField, PortalLayout, type PortalPageProps } from './shell.tsx';
+import { formatDate } from '../../../shared/time.ts';
 
 export type AccessRequestError = 'already_pending' | 'already_granted';
 

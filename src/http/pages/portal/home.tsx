@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.ts';
-import { PortalLayout, formatDate, type PortalPageProps } from './shell.tsx';
+import { PortalLayout, type PortalPageProps } from './shell.tsx';
+import { formatDate } from '../../../shared/time.ts';
 
 /** Anonymous landing: sign in, register, withdraw a certificate, help. */
 export function PortalLandingPage({ lang }: PortalPageProps) {

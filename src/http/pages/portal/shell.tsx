@@ -295,8 +295,3 @@ export function errorFor(errors: FieldError[] | undefined, name: string): FieldE
   return errors?.find((e) => e.field === name);
 }
 
-/** Dates as a French clinician reads them, in metropolitan time. */
-export function formatDate(lang: Lang, ms: number, withTime = true): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'Europe/Paris' }).format(new Date(ms));
-}
-

@@ -1,8 +1,9 @@
-import { t, type Lang } from '../../i18n/index.ts';
+import { t } from '../../i18n/index.ts';
 import { Layout, type PageProps } from '../layout.tsx';
 import { IDS, type KeyAlgorithmName } from '../../../browser/dom.ts';
 import { CompatibilityStep, InstallStep, NoScript, P12_PASSWORD_MIN, PasswordStep, Progress, rootData, ScriptMessages, Step } from './parts.tsx';
 import { WITHDRAWAL_SCRIPT } from './withdrawal-page.tsx';
+import { formatDate } from '../../../shared/time.ts';
 
 export interface RenewalPageProps extends PageProps {
   keyAlgorithm: KeyAlgorithmName;
@@ -14,10 +15,6 @@ export interface RenewalPageProps extends PageProps {
   daysLeft: number;
   /** config.renewal.noticeDays: when the reminder mail goes out. */
   noticeDays: number;
-}
-
-function formatDate(lang: Lang, ms: number): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(ms));
 }
 
 /**
@@ -60,7 +57,7 @@ export function RenewalPage(props: RenewalPageProps) {
             </div>
             <div>
               <dt>{t(lang, 'withdrawal.renewal.notAfter')}</dt>
-              <dd>{formatDate(lang, current.notAfter)}</dd>
+              <dd>{formatDate(lang, current.notAfter, false)}</dd>
             </div>
           </dl>
           <p>
@@ -79,7 +76,7 @@ export function RenewalPage(props: RenewalPageProps) {
         <PasswordStep lang={lang} />
         <InstallStep lang={lang}>
           <div id="renewal-old" class="alert" role="status">
-            <p>{t(lang, 'withdrawal.renewal.done', { serial: current.serial, date: formatDate(lang, current.notAfter) })}</p>
+            <p>{t(lang, 'withdrawal.renewal.done', { serial: current.serial, date: formatDate(lang, current.notAfter, false) })}</p>
             <p>{t(lang, 'withdrawal.renewal.removeOld')}</p>
             <ul>
               <li>{t(lang, 'withdrawal.renewal.removeOld.firefox')}</li>

@@ -2,7 +2,8 @@ import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import type { ApprovalStatus } from '../../../../model/console.ts';
 import type { ApprovalView } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
-import { ActionError, Csrf, Item, StatusFilter, formatDate } from '../queues/parts.tsx';
+import { ActionError, Csrf, Item, StatusFilter } from '../queues/parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export const APPROVAL_STATUSES = ['pending', 'done', 'failed', 'cancelled'] as const satisfies readonly ApprovalStatus[];
 

@@ -1,6 +1,7 @@
 import { t } from '../../../i18n/index.ts';
 import type { MappingView } from '../../../../legacy/index.ts';
-import { BackLink, MigrationLayout, confirmHref, formatDate, type MigrationPageBase } from './parts.tsx';
+import { BackLink, MigrationLayout, confirmHref, type MigrationPageBase } from './parts.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 function MappingTable({ base, rows, showApplication }: { base: MigrationPageBase; rows: MappingView[]; showApplication: boolean }) {
   const { lang } = base;
@@ -21,7 +22,7 @@ function MappingTable({ base, rows, showApplication }: { base: MigrationPageBase
             <th scope="row">{showApplication ? m.applicationName : (m.identifier ?? m.userId)}</th>
             <td>{m.legacyUsername}</td>
             <td>{t(lang, `legacy.console.status.${m.status}`)}</td>
-            <td>{formatDate(lang, m.status === 'cut_over' ? m.cutOverAt : m.createdAt)}</td>
+            <td>{formatCompactDate(lang, m.status === 'cut_over' ? m.cutOverAt : m.createdAt)}</td>
             <td>{m.status === 'mapped' && <a href={confirmHref('cut-over-user', { user: m.userId, app: m.applicationId })}>{t(lang, 'legacy.console.cutOverOne')}</a>}</td>
           </tr>
         ))}

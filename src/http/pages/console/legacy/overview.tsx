@@ -1,7 +1,8 @@
 import { t } from '../../../i18n/index.ts';
 import type { LegacyLock } from '../../../../model/legacy.ts';
 import type { ConflictView, LegacyProgress } from '../../../../legacy/index.ts';
-import { MigrationLayout, confirmHref, formatDate, type MigrationPageBase } from './parts.tsx';
+import { MigrationLayout, confirmHref, type MigrationPageBase } from './parts.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 export interface MigrationOverviewProps extends MigrationPageBase {
   progress: LegacyProgress[];
@@ -13,7 +14,7 @@ function State({ base, p }: { base: MigrationPageBase; p: LegacyProgress }) {
   const { lang } = base;
   if (!p.cutOver) return <>{t(lang, 'legacy.console.state.open')}</>;
   if (p.cutOver.source === 'config') return <>{t(lang, 'legacy.console.state.config')}</>;
-  return <>{t(lang, 'legacy.console.state.cutOver', { date: formatDate(lang, p.cutOver.at), by: p.cutOver.by })}</>;
+  return <>{t(lang, 'legacy.console.state.cutOver', { date: formatCompactDate(lang, p.cutOver.at), by: p.cutOver.by })}</>;
 }
 
 /** /migration: progress per application, conflicts left to the cell, blocked legacy identifiers, a person's cut-over. */
@@ -103,7 +104,7 @@ export function MigrationOverviewPage(props: MigrationOverviewProps) {
                   <th scope="row">{c.legacyUsername}</th>
                   <td>{c.claimant}</td>
                   <td>{c.holder}</td>
-                  <td>{formatDate(lang, c.createdAt)}</td>
+                  <td>{formatCompactDate(lang, c.createdAt)}</td>
                   <td>
                     <a href={confirmHref('reassign', { conflict: c.id })}>{t(lang, 'legacy.console.conflicts.reassign')}</a>
                     {' · '}
@@ -136,7 +137,7 @@ export function MigrationOverviewPage(props: MigrationOverviewProps) {
                 <td>{l.applicationName}</td>
                 <th scope="row">{l.usernameKey}</th>
                 <td>{l.failures}</td>
-                <td>{formatDate(lang, l.lockedAt)}</td>
+                <td>{formatCompactDate(lang, l.lockedAt)}</td>
                 <td>
                   <a href={confirmHref('unlock', { app: l.applicationId, legacy: l.usernameKey })}>{t(lang, 'legacy.console.locks.unlock')}</a>
                 </td>

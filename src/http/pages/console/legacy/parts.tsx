@@ -10,12 +10,6 @@ export interface MigrationPageBase {
   notice?: string | null;
 }
 
-/** Dates in metropolitan French time, as the cell reads them. */
-export function formatDate(lang: Lang, value: number | null): string {
-  if (value === null) return '';
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(value));
-}
-
 export function MigrationLayout({ base, title, page, children }: { base: MigrationPageBase; title: string; page: string; children: ComponentChildren }) {
   return (
     <ConsoleLayout lang={base.lang} title={title} page={page} section="migration" coordinator={base.coordinator} csrfToken={base.csrfToken} notice={base.notice ?? null}>

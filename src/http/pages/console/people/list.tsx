@@ -2,7 +2,8 @@ import { t } from '../../../i18n/index.ts';
 import { tPlural } from '../../../i18n/plural.ts';
 import { ConsoleLayout } from '../layout.tsx';
 import { PERSON_STATUSES, type PeoplePage, type PersonStatus } from '../../../../people/index.ts';
-import { ActionError, StatusBadge, formatDate, statusLabel, type PeoplePageBase } from './parts.tsx';
+import { ActionError, StatusBadge, statusLabel, type PeoplePageBase } from './parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export interface PeopleListProps extends PeoplePageBase {
   q: string;

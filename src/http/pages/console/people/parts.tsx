@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import type { PersonStatus } from '../../../../people/index.ts';
-import { formatDate } from '../../portal/shell.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
+// Still offered here for pages that take it with the people parts (src/shared/time.ts is its home).
 export { formatDate };
 
 /** What every people page gets from the router (ConsoleLayout's shared props). */

@@ -5,7 +5,8 @@ import type { FieldError } from '../../../../portal/fields.ts';
 import type { EventView, PersonView } from '../../../../people/index.ts';
 import { CsrfField, ErrorSummary, SelectField, TextField, errorFor } from '../../portal/shell.tsx';
 import { reasonKey } from '../registry/certificates.tsx';
-import { ActionError, DetailList, StatusBadge, formatDate, groupSerial, type PeoplePageBase } from './parts.tsx';
+import { ActionError, DetailList, StatusBadge, groupSerial, type PeoplePageBase } from './parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export interface PersonPageProps extends PeoplePageBase {
   person: PersonView;

@@ -2,7 +2,8 @@ import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import type { AccessRequestView } from '../../../../approval/index.ts';
 import type { ApprovalView } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
-import { ActionError, BulkForm, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter, formatDate } from './parts.tsx';
+import { ActionError, BulkForm, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter } from './parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export const ACCESS_REQUEST_STATUSES = ['pending', 'granted', 'rejected'] as const;
 export type AccessRequestFilter = (typeof ACCESS_REQUEST_STATUSES)[number] | 'all';

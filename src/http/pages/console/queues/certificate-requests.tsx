@@ -2,7 +2,8 @@ import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import type { CertificateRequestView } from '../../../../approval/index.ts';
 import type { ApprovalView } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
-import { ActionError, BulkForm, Csrf, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter, formatDate } from './parts.tsx';
+import { ActionError, BulkForm, Csrf, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter } from './parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export const CERTIFICATE_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 export type CertificateRequestFilter = (typeof CERTIFICATE_REQUEST_STATUSES)[number] | 'all';

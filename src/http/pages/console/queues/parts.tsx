@@ -1,8 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
-import { formatDate } from '../../portal/shell.tsx';
-
-export { formatDate };
+import { formatDate } from '../../../../shared/time.ts';
 
 /** Error codes of console actions that have their own sentence; others show the generic one with the code. */
 const KNOWN_ERRORS = [

@@ -2,7 +2,8 @@ import { t, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import type { RegistrationView } from '../../../../approval/index.ts';
 import type { ApprovalView } from '../../../../console/index.ts';
 import { ConsoleLayout, type ConsolePageProps } from '../layout.tsx';
-import { ActionError, BulkForm, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter, formatDate } from './parts.tsx';
+import { ActionError, BulkForm, DecisionForms, DecisionLine, Item, OpenApprovalNotice, SelectBox, StatusFilter } from './parts.tsx';
+import { formatDate } from '../../../../shared/time.ts';
 
 export const REGISTRATION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type RegistrationFilter = (typeof REGISTRATION_STATUSES)[number] | 'all';

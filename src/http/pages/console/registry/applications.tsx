@@ -1,7 +1,8 @@
 import { t } from '../../../i18n/index.ts';
 import type { ApplicationDetail, ApplicationView } from '../../../../registry/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { Details, Pager, Table, formatDate, withQuery, type RegistryPageBase } from './components.tsx';
+import { Details, Pager, Table, withQuery, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 const SECTION = 'applications';
 
@@ -74,7 +75,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
                     </a>
                   </th>
                   <td class="identifier">{r.person.identifier}</td>
-                  <td>{formatDate(lang, r.requestedAt)}</td>
+                  <td>{formatCompactDate(lang, r.requestedAt)}</td>
                 </tr>
               ))}
             </Table>
@@ -104,7 +105,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
                 <td class="identifier">{h.identifier}</td>
                 <td>{h.establishmentName ?? '—'}</td>
                 <td>{t(lang, `registry.account.${h.status}`)}</td>
-                <td>{formatDate(lang, h.grantedAt, false)}</td>
+                <td>{formatCompactDate(lang, h.grantedAt, false)}</td>
               </tr>
             ))}
           </Table>

@@ -1,7 +1,8 @@
 import { t, type Lang } from '../../../i18n/index.ts';
 import type { AuditEventView, AuditFilterInput } from '../../../../registry/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { ErrorSummary, Pager, Select, Table, TextInput, formatDate, spacedSerial, withQuery, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { ErrorSummary, Pager, Select, Table, TextInput, spacedSerial, withQuery, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 export interface AuditPageProps extends RegistryPageBase {
   filters: AuditFilterInput;
@@ -110,7 +111,7 @@ export function AuditPage(props: AuditPageProps) {
         >
           {props.items.map((e) => (
             <tr key={e.id} data-id={e.id} data-action={e.action}>
-              <th scope="row">{formatDate(lang, e.at)}</th>
+              <th scope="row">{formatCompactDate(lang, e.at)}</th>
               <td class="identifier registry-nowrap">{e.action}</td>
               <td>
                 <Outcome lang={lang} e={e} />

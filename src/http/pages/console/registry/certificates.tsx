@@ -1,7 +1,8 @@
 import { t, type Lang } from '../../../i18n/index.ts';
 import { REVOCATION_REASONS, type CertificateQueryInput, type CertificateView } from '../../../../registry/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { CsrfField, Details, ErrorSummary, Pager, Select, Table, TextInput, fieldId, formatDate, groupSerial, spacedSerial, withQuery, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { CsrfField, Details, ErrorSummary, Pager, Select, Table, TextInput, fieldId, groupSerial, spacedSerial, withQuery, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 const SECTION = 'certificates';
 
@@ -112,7 +113,7 @@ export function CertificatesPage(props: CertificatesPageProps) {
               <td>{t(lang, `registry.kind.${c.kind}`)}</td>
               <td>{holderOf(lang, c)}</td>
               <td>{c.label}</td>
-              <td>{formatDate(lang, c.notAfter, false)}</td>
+              <td>{formatCompactDate(lang, c.notAfter, false)}</td>
               <td>{t(lang, `registry.state.${c.state}`)}</td>
             </tr>
           ))}
@@ -140,7 +141,7 @@ export function certificateRows(lang: Lang, c: CertificateView): Array<[string, 
     [t(lang, 'registry.certificate.holder'), holderOf(lang, c)],
     [t(lang, 'registry.certificate.label'), c.label],
     [t(lang, 'registry.certificate.subject'), c.subject],
-    [t(lang, 'registry.certificate.validity'), t(lang, 'registry.certificate.validFromTo', { from: formatDate(lang, c.notBefore, false), to: formatDate(lang, c.notAfter, false) })],
+    [t(lang, 'registry.certificate.validity'), t(lang, 'registry.certificate.validFromTo', { from: formatCompactDate(lang, c.notBefore, false), to: formatCompactDate(lang, c.notAfter, false) })],
     [t(lang, 'registry.certificate.state'), t(lang, `registry.state.${c.state}`)],
   ];
 }
@@ -155,12 +156,12 @@ export function CertificatePage(props: CertificatePageProps) {
         rows={[
           ...certificateRows(lang, c),
           [t(lang, 'registry.certificate.fingerprint'), c.fingerprintSha256],
-          ...(c.revokedAt ? ([[t(lang, 'registry.certificate.revoked'), t(lang, 'registry.certificate.revokedOn', { date: formatDate(lang, c.revokedAt), reason: t(lang, reasonKey(c.revocationReason)) })]] as Array<[string, string]>) : []),
+          ...(c.revokedAt ? ([[t(lang, 'registry.certificate.revoked'), t(lang, 'registry.certificate.revokedOn', { date: formatCompactDate(lang, c.revokedAt), reason: t(lang, reasonKey(c.revocationReason)) })]] as Array<[string, string]>) : []),
           ...(c.replacesSerial ? ([[t(lang, 'registry.certificate.replaces'), groupSerial(c.replacesSerial)]] as Array<[string, string]>) : []),
         ]}
       />
       <p data-testid="crl" data-crl-number={props.crl?.number ?? 0}>
-        {props.crl ? t(lang, 'registry.crl.latest', { number: props.crl.number, date: formatDate(lang, props.crl.thisUpdate) }) : t(lang, 'registry.crl.none')}
+        {props.crl ? t(lang, 'registry.crl.latest', { number: props.crl.number, date: formatCompactDate(lang, props.crl.thisUpdate) }) : t(lang, 'registry.crl.none')}
       </p>
       {c.holder ? (
         <p>

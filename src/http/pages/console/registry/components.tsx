@@ -38,12 +38,6 @@ export function fieldId(name: string): string {
   return `f-${name}`;
 }
 
-/** Dates in metropolitan French time, as the cell reads them. */
-export function formatDate(lang: Lang, value: string | number | null, withTime = true): string {
-  if (value === null) return '';
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'Europe/Paris' }).format(new Date(value));
-}
-
 /** Serials read better in pairs: 3f:a2:… */
 export function groupSerial(serial: string): string {
   return serial.match(/.{1,2}/g)?.join(':') ?? serial;

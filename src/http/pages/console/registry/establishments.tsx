@@ -1,7 +1,8 @@
 import { t, type Lang } from '../../../i18n/index.ts';
 import type { EstablishmentDetail, EstablishmentListItem } from '../../../../registry/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { CsrfField, Details, ErrorSummary, Table, TextInput, fieldId, formatDate, spacedSerial, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { CsrfField, Details, ErrorSummary, Table, TextInput, fieldId, spacedSerial, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 const SECTION = 'establishments';
 
@@ -90,7 +91,7 @@ function RequestState({ lang, request }: { lang: Lang; request: EstablishmentDet
   if (!request.withdrawal) return <>{t(lang, 'registry.collective.approved')}</>;
   return (
     <>
-      {t(lang, 'registry.collective.codeSent', { identifier: request.withdrawal.identifier, date: formatDate(lang, request.withdrawal.expiresAt, false) })}{' '}
+      {t(lang, 'registry.collective.codeSent', { identifier: request.withdrawal.identifier, date: formatCompactDate(lang, request.withdrawal.expiresAt, false) })}{' '}
       <span class="muted">({t(lang, `registry.code.${request.withdrawal.status}`)})</span>
     </>
   );
@@ -116,7 +117,7 @@ export function EstablishmentPage(props: EstablishmentPageProps) {
         rows={[
           [t(lang, 'registry.establishment.finess'), e.finess],
           [t(lang, 'registry.establishment.referent'), e.referentEmail],
-          [t(lang, 'registry.establishment.createdAt'), formatDate(lang, e.createdAt, false)],
+          [t(lang, 'registry.establishment.createdAt'), formatCompactDate(lang, e.createdAt, false)],
         ]}
       />
       <ul class="registry-actions">
@@ -160,7 +161,7 @@ export function EstablishmentPage(props: EstablishmentPageProps) {
             {detail.openRequests.map((r) => (
               <tr key={r.id} data-id={r.id} data-status={r.status}>
                 <th scope="row">{r.label}</th>
-                <td>{formatDate(lang, r.createdAt)}</td>
+                <td>{formatCompactDate(lang, r.createdAt)}</td>
                 <td>
                   <RequestState lang={lang} request={r} />
                 </td>
@@ -186,7 +187,7 @@ export function EstablishmentPage(props: EstablishmentPageProps) {
                 <td class="identifier registry-serial">
                   <a href={`/certificats/${c.serial}`}>{spacedSerial(c.serial)}</a>
                 </td>
-                <td>{formatDate(lang, c.notAfter, false)}</td>
+                <td>{formatCompactDate(lang, c.notAfter, false)}</td>
                 <td>{t(lang, `registry.state.${c.state}`)}</td>
               </tr>
             ))}

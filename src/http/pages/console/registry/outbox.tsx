@@ -2,7 +2,8 @@ import { t } from '../../../i18n/index.ts';
 import type { OutboxMessageView } from '../../../../registry/index.ts';
 import type { OutboxMessage } from '../../../../storage/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { CsrfField, Table, formatDate, type RegistryPageBase } from './components.tsx';
+import { CsrfField, Table, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 export interface OutboxPageProps extends RegistryPageBase {
   status: 'pending' | 'sending' | 'failed' | null;
@@ -47,12 +48,12 @@ export function OutboxPage(props: OutboxPageProps) {
         >
           {props.messages.map((m) => (
             <tr key={m.id} data-id={m.id} data-status={m.status}>
-              <th scope="row">{formatDate(lang, m.createdAt)}</th>
+              <th scope="row">{formatCompactDate(lang, m.createdAt)}</th>
               <td>{m.recipient}</td>
               <td class="identifier">{m.template}</td>
               <td>
                 {t(lang, `registry.outbox.status.${m.status}`)}
-                {m.status === 'pending' ? <span class="muted"> ({t(lang, 'registry.outbox.nextAttempt', { date: formatDate(lang, m.nextAttemptAt) })})</span> : null}
+                {m.status === 'pending' ? <span class="muted"> ({t(lang, 'registry.outbox.nextAttempt', { date: formatCompactDate(lang, m.nextAttemptAt) })})</span> : null}
               </td>
               <td>{m.attempts}</td>
               <td>{m.lastError ?? '—'}</td>

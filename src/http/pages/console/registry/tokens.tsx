@@ -1,7 +1,8 @@
 import { t } from '../../../i18n/index.ts';
 import type { ApiTokenView } from '../../../../tokens/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
-import { CsrfField, Details, ErrorSummary, Table, TextInput, fieldId, formatDate, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { CsrfField, Details, ErrorSummary, Table, TextInput, fieldId, type FieldProblem, type RegistryPageBase } from './components.tsx';
+import { formatCompactDate } from '../../../../shared/time.ts';
 
 const SECTION = 'tokens';
 
@@ -55,9 +56,9 @@ export function TokensPage(props: TokensPageProps) {
               <tr key={tk.id} data-id={tk.id} data-state={tk.revokedAt ? 'revoked' : 'active'}>
                 <th scope="row">{tk.name}</th>
                 <td class="identifier">{tk.id}</td>
-                <td>{formatDate(lang, tk.createdAt)}</td>
-                <td>{tk.lastUsedAt ? formatDate(lang, tk.lastUsedAt) : t(lang, 'registry.tokens.neverUsed')}</td>
-                <td>{tk.revokedAt ? t(lang, 'registry.tokens.revokedOn', { date: formatDate(lang, tk.revokedAt) }) : t(lang, 'registry.tokens.active')}</td>
+                <td>{formatCompactDate(lang, tk.createdAt)}</td>
+                <td>{tk.lastUsedAt ? formatCompactDate(lang, tk.lastUsedAt) : t(lang, 'registry.tokens.neverUsed')}</td>
+                <td>{tk.revokedAt ? t(lang, 'registry.tokens.revokedOn', { date: formatCompactDate(lang, tk.revokedAt) }) : t(lang, 'registry.tokens.active')}</td>
                 <td>
                   {tk.revokedAt ? null : (
                     <a href={`/jetons/${tk.id}/revoquer`} aria-label={t(lang, 'registry.tokens.revokeNamed', { name: tk.name })}>
@@ -87,8 +88,8 @@ export function RevokeTokenPage(props: RevokeTokenPageProps) {
         rows={[
           [t(lang, 'registry.tokens.name'), token.name],
           [t(lang, 'registry.tokens.id'), token.id],
-          [t(lang, 'registry.tokens.createdAt'), formatDate(lang, token.createdAt)],
-          [t(lang, 'registry.tokens.lastUsed'), token.lastUsedAt ? formatDate(lang, token.lastUsedAt) : t(lang, 'registry.tokens.neverUsed')],
+          [t(lang, 'registry.tokens.createdAt'), formatCompactDate(lang, token.createdAt)],
+          [t(lang, 'registry.tokens.lastUsed'), token.lastUsedAt ? formatCompactDate(lang, token.lastUsedAt) : t(lang, 'registry.tokens.neverUsed')],
         ]}
       />
       <p class="alert alert-error">{t(lang, 'registry.tokens.revokeWarning')}</p>
