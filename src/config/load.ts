@@ -158,6 +158,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const config = parsed.data;
   config.dataDir = path.resolve(config.dataDir);
   if (config.pki.dir) config.pki.dir = path.resolve(config.pki.dir);
+  for (const listener of [config.listeners.public, config.listeners.gateway]) {
+    if (listener.tls) listener.tls = { certFile: path.resolve(listener.tls.certFile), keyFile: path.resolve(listener.tls.keyFile) };
+  }
   return config;
 }
 

@@ -100,6 +100,17 @@ function isCidr(value: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+/**
+ * The listener's server certificate from files (PEM; any CA, e.g. ACME), reloaded on SIGHUP or
+ * file change. null: the PKI's own server certificate. Client certificates are still checked
+ * against our CA.
+ */
+const listenerTls = z
+  .object({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+  .strict()
+  .nullable()
+  .default(null);
+
 export const configSchema = z
   .object({
     mode: z.enum(['development', 'production']),
@@ -135,8 +146,8 @@ export const configSchema = z
       .default({ platformName: 'Passerelle', logo: null, colors: { primary: null, primaryHover: null, link: null }, publisher: 'Groupement régional d’appui au développement de la e-santé (à compléter)', host: 'Hébergeur de données de santé certifié HDS (à compléter)', dpoEmail: null }),
     listeners: z
       .object({
-        public: z.object({ host: z.string().min(1), port }).strict(),
-        gateway: z.object({ host: z.string().min(1), port }).strict(),
+        public: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
+        gateway: z.object({ host: z.string().min(1), port, tls: listenerTls }).strict(),
         /** Plain HTTP, loopback by default: /livez, /readyz, /metrics (src/http/admin). Never expose it. */
         admin: z
           .object({ enabled: z.boolean().default(true), host: z.string().min(1).default('127.0.0.1'), port: port.default(9464) })
