@@ -55,7 +55,9 @@ export function registerServicesCommands(program: Command, withRuntime: WithRunt
   pair('grant', 'open an application to the service (one the establishment is allowed to grant)', async (rt, s, a) => (await servicesDomain()).grantToService(rt, (await servicesDomain()).REGION, s, a, cliActor()), (s, a) => `${a} granted to ${s}`);
   pair('revoke', 'close an application to the service', async (rt, s, a) => (await servicesDomain()).revokeFromService(rt, (await servicesDomain()).REGION, s, a, cliActor()), (s, a) => `${a} revoked from ${s}`);
 
-  const establishment = program.command('establishment').description('what the cell delegates to an establishment');
+  // `establishment create` is declared in main.ts: the delegation commands join the same group.
+  const establishment = program.commands.find((command) => command.name() === 'establishment') ?? program.command('establishment');
+  establishment.description('establishments, and what the cell delegates to each');
   const delegate = (name: string, arg: string, description: string, run: (d: Awaited<ReturnType<typeof servicesDomain>>) => (rt: Parameters<Parameters<WithRuntime>[0]>[0], e: string, x: string) => Promise<unknown>) =>
     establishment
       .command(`${name} <establishment> <${arg}>`)
