@@ -48,7 +48,6 @@ export function pkiOptions(config: Config, clock: Clock): PkiOptions {
     clock,
     crlUrl: new URL('/crl/passerelle.crl', config.publicUrl).toString(),
     ocspUrl: new URL('/ocsp', config.publicUrl).toString(),
-    ocspUrl: new URL('/ocsp', config.publicUrl).toString(),
   };
 }
 
