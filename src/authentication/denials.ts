@@ -12,7 +12,9 @@ export type DenialReason =
   | 'no_access'
   | 'unknown_application'
   | 'not_member_of_establishment'
-  | 'not_coordinator';
+  | 'not_coordinator'
+  /** The application's sign-in policy (`applications[].signIn.methods`) does not accept this kind of certificate. */
+  | 'method_not_allowed';
 
 /** 495/496 are nginx's "SSL certificate error/required": the page explains, the status tells scripts. */
 export const DENIAL_STATUS: Record<DenialReason, number> = {
@@ -29,4 +31,5 @@ export const DENIAL_STATUS: Record<DenialReason, number> = {
   unknown_application: 404,
   not_member_of_establishment: 403,
   not_coordinator: 403,
+  method_not_allowed: 403,
 };

@@ -22,6 +22,10 @@ const headerNames = z
   .strict()
   .prefault({});
 
+/** The ways into an application: the three certificate kinds, and Pro Santé Connect (src/psc). */
+export const SIGN_IN_METHODS = ['personal-certificate', 'collective-certificate', 'cps-card', 'pro-sante-connect'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
 export const applicationSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _'),
@@ -31,6 +35,18 @@ export const applicationSchema = z
     headers: headerNames,
     /** A CPS card (IGC-Santé certificate on a smart card, unlocked by its PIN) opens this application without the password. */
     passwordlessCps: z.boolean().default(false),
+    /**
+     * Which sign-in methods open this application (issue 12). The default keeps the certificate
+     * methods only; `pro-sante-connect` also needs `psc.enabled`. `passwordAfterPsc`: ask the
+     * account password after a Pro Santé Connect sign-in (default no: PSC is already strong).
+     */
+    signIn: z
+      .object({
+        methods: z.array(z.enum(SIGN_IN_METHODS)).min(1).default(['personal-certificate', 'collective-certificate', 'cps-card']),
+        passwordAfterPsc: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     /** The assertion carries a `services` claim (the person's services of their establishment: codes, else names) for applications that map them to roles. */
     sendServices: z.boolean().default(false),
     /**
@@ -75,6 +91,31 @@ const cpsSchema = z
     prefillTtlSeconds: z.number().int().min(30).max(3600),
   })
   .strict();
+
+/**
+ * Pro Santé Connect (the ANS's OpenID Connect provider for health professionals), off by
+ * default. `issuer`: the provider's issuer URL (discovery at /.well-known/openid-configuration).
+ * Client authentication: `client_secret_basic`/`client_secret_post` with `clientSecret`
+ * (PASSERELLE_PSC_CLIENT_SECRET), or `private_key_jwt` with `privateKeyFile` (PEM, PKCS#8).
+ * `caFile`: extra trust anchors for the provider's TLS (test platforms); null = the system's.
+ */
+const pscSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    issuer: z.url({ protocol: /^https$/ }).nullable().default(null),
+    clientId: z.string().min(1).nullable().default(null),
+    clientAuth: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).default('client_secret_basic'),
+    clientSecret: z.string().min(1).nullable().default(null),
+    privateKeyFile: z.string().min(1).nullable().default(null),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).min(1).default(['openid', 'scope_all']),
+    /** Space-separated, sent as `acr_values`; the ID token's `acr` must be one of them. */
+    acrValues: z.string().min(1).default('eidas1'),
+    caFile: z.string().min(1).nullable().default(null),
+    /** Lifetime of a pending sign-in (state, nonce, PKCE verifier kept in the session). */
+    flowTtlSeconds: z.number().int().min(60).max(3600).default(600),
+  })
+  .strict()
+  .prefault({});
 
 /** Console actions the four-eyes rule can apply to (src/console/actions.ts runs them). */
 export const FOUR_EYES_ACTIONS = [
@@ -228,6 +269,7 @@ export const configSchema = z
     assertion: z.object({ ttlSeconds: z.number().int().min(5).max(60) }).strict(),
     applications: z.array(applicationSchema),
     cps: cpsSchema,
+    psc: pscSchema,
     /**
      * PROXY protocol (v1/v2) on both listeners, from these balancer addresses only (CIDRs or
      * addresses); they must send it, nobody else may. Empty: off (the peer's address is the client's).
@@ -284,6 +326,7 @@ export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets
   if (tree.workers !== undefined && String(tree.workers) !== '1' && !((tree.redis ?? {}) as Record<string, unknown>).url) {
     problems.push('workers: more than one worker needs shared sessions: set redis.url (REDIS_URL)');
   }
+  problems.push(...pscProblems(tree, apps));
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;
     const session = (tree.session ?? {}) as Record<string, unknown>;
@@ -293,7 +336,26 @@ export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets
   return problems;
 }
 
+/** PSC on: the provider and the client must be named, with the secret or key its method needs; an application asking for PSC needs it on. */
+function pscProblems(tree: Record<string, unknown>, apps: unknown[]): string[] {
+  const problems: string[] = [];
+  const psc = (tree.psc ?? {}) as Record<string, unknown>;
+  if (psc.enabled === true) {
+    if (!psc.issuer) problems.push('psc.issuer: required when psc.enabled');
+    if (!psc.clientId) problems.push('psc.clientId: required when psc.enabled');
+    if (psc.clientAuth === 'private_key_jwt' ? !psc.privateKeyFile : !psc.clientSecret) {
+      problems.push(psc.clientAuth === 'private_key_jwt' ? 'psc.privateKeyFile: required with private_key_jwt' : 'psc.clientSecret: required (PASSERELLE_PSC_CLIENT_SECRET)');
+    }
+  }
+  apps.forEach((app, index) => {
+    const methods = (((app ?? {}) as Record<string, unknown>).signIn as Record<string, unknown> | undefined)?.methods;
+    if (Array.isArray(methods) && methods.includes('pro-sante-connect') && psc.enabled !== true) problems.push(`applications.${index}.signIn.methods: pro-sante-connect needs psc.enabled`);
+  });
+  return problems;
+}
+
 export type Config = z.infer<typeof configSchema>;
 export type ApplicationConfig = z.infer<typeof applicationSchema>;
 export type HeaderNames = ApplicationConfig['headers'];
 export type CpsConfig = Config['cps'];
+export type PscConfig = Config['psc'];

@@ -2,12 +2,14 @@ import { hkdfSync } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import type { Clock } from '../shared/clock.ts';
 
-/** What a CPS card can fill in on the registration form; the person checks and completes it. */
+/** What a CPS card (or Pro Santé Connect) can fill in on the registration form; the person checks and completes it. */
 export interface RegistrationPrefill {
   givenName: string;
   familyName: string;
   /** RPPS (11 digits) or ADELI (9 digits): the registration form's `rpps` field. */
   rpps: string;
+  /** A profession, when the source names one (Pro Santé Connect does; a CPS card does not). */
+  profession?: string;
 }
 
 const AUDIENCE = 'passerelle:registration-prefill';
@@ -24,7 +26,7 @@ export function prefillKey(sessionSecret: string | readonly string[]): Uint8Arra
  */
 export async function sealPrefill(prefill: RegistrationPrefill, key: Uint8Array, clock: Clock, ttlSeconds: number): Promise<string> {
   const iat = Math.floor(clock.now().getTime() / 1000);
-  return new EncryptJWT({ given_name: prefill.givenName, family_name: prefill.familyName, rpps: prefill.rpps })
+  return new EncryptJWT({ given_name: prefill.givenName, family_name: prefill.familyName, rpps: prefill.rpps, ...(prefill.profession ? { profession: prefill.profession } : {}) })
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
@@ -37,9 +39,9 @@ export async function openPrefill(token: unknown, key: Uint8Array, clock: Clock)
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) return null;
   try {
     const { payload } = await jwtDecrypt(token, key, { audience: AUDIENCE, currentDate: clock.now(), keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], requiredClaims: ['exp'] });
-    const { given_name: givenName, family_name: familyName, rpps } = payload;
+    const { given_name: givenName, family_name: familyName, rpps, profession } = payload;
     if (typeof givenName !== 'string' || typeof familyName !== 'string' || typeof rpps !== 'string') return null;
-    return { givenName, familyName, rpps };
+    return { givenName, familyName, rpps, ...(typeof profession === 'string' && profession ? { profession } : {}) };
   } catch {
     return null;
   }

@@ -17,11 +17,13 @@ export interface AssertionClaims extends JWTPayload {
   name: string;
   email: string;
   amr: string[];
+  /** Pro Santé Connect only: the provider's authentication context (e.g. `eidas1`). */
+  acr?: string;
   auth_method: AuthMethod;
   establishment: { id: string; name: string | null } | null;
   legacy_username?: string;
-  /** RFC 8705 certificate binding: base64url SHA-256 of the client certificate DER. */
-  cnf: { 'x5t#S256': string };
+  /** RFC 8705 certificate binding: base64url SHA-256 of the client certificate DER. Absent without a certificate (Pro Santé Connect). */
+  cnf?: { 'x5t#S256': string };
   iat: number;
   nbf: number;
   exp: number;
@@ -42,6 +44,9 @@ export function amrFor(method: AuthMethod): string[] {
       return ['swk', 'pwd'];
     case 'cps-card':
       return ['sc', 'hwk', 'pin', 'mfa'];
+    case 'pro-sante-connect':
+      // What the provider reported (Identity.amr) wins; e-CPS and the CPS card are both two factors.
+      return ['mfa'];
   }
 }
 
@@ -73,11 +78,12 @@ export async function signAssertion(key: SigningKey, input: SignAssertionInput):
     preferred_username: identity.identifier,
     name: identity.displayName,
     email: identity.email,
-    amr: amrFor(identity.authMethod),
+    amr: identity.amr?.length ? identity.amr : amrFor(identity.authMethod),
+    ...(identity.acr ? { acr: identity.acr } : {}),
     auth_method: identity.authMethod,
     establishment: identity.establishmentId ? { id: identity.establishmentId, name: identity.establishmentName } : null,
     ...(identity.legacyUsername ? { legacy_username: identity.legacyUsername } : {}),
-    cnf: { 'x5t#S256': x5tS256(identity.certificateSha256) },
+    ...(identity.certificateSha256 ? { cnf: { 'x5t#S256': x5tS256(identity.certificateSha256) } } : {}),
   };
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })

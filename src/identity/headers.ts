@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderNames } from '../config/schema.ts';
 import { PasserelleError } from '../shared/errors.ts';
 
-export type AuthMethod = 'personal-certificate' | 'collective-certificate' | 'cps-card';
+export type AuthMethod = 'personal-certificate' | 'collective-certificate' | 'cps-card' | 'pro-sante-connect';
 
 /** The authenticated person (or shared workstation) a request is forwarded for. */
 export interface Identity {
@@ -12,9 +12,13 @@ export interface Identity {
   displayName: string;
   email: string;
   authMethod: AuthMethod;
-  certificateSerial: string;
-  /** Hex SHA-256 fingerprint of the client certificate (DER), colons allowed. */
-  certificateSha256: string;
+  /** Null for a Pro Santé Connect session: no certificate, no certificate headers. */
+  certificateSerial: string | null;
+  /** Hex SHA-256 fingerprint of the client certificate (DER), colons allowed; null without a certificate. */
+  certificateSha256: string | null;
+  /** The provider's authentication context and methods (Pro Santé Connect), carried into the assertion. */
+  acr?: string | null;
+  amr?: string[] | null;
   establishmentId: string | null;
   establishmentName: string | null;
   legacyUsername?: string | null;
@@ -137,8 +141,8 @@ export function applyIdentityHeaders(headers: IncomingHttpHeaders, input: Identi
   stripClientIdentityHeaders(headers, names);
   setHeader(headers, names.user, identity.identifier);
   setHeader(headers, names.authMethod, identity.authMethod);
-  setHeader(headers, names.certificateSerial, identity.certificateSerial);
-  setHeader(headers, names.certificateSha256, identity.certificateSha256);
+  if (identity.certificateSerial) setHeader(headers, names.certificateSerial, identity.certificateSerial);
+  if (identity.certificateSha256) setHeader(headers, names.certificateSha256, identity.certificateSha256);
   if (identity.establishmentId) setHeader(headers, names.establishment, identity.establishmentId);
   if (identity.legacyUsername) setHeader(headers, names.legacyUser, identity.legacyUsername);
   setHeader(headers, names.assertion, assertion);

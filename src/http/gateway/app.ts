@@ -35,6 +35,7 @@ import { firstUseState, hasLegacy } from '../../legacy/index.ts';
 import { setIdentityHeaders } from './identity.ts';
 import { unsignSessionId } from './session-cookie.ts';
 import { renewalRoutes } from './renewal.ts';
+import { pscGateway } from './psc.ts';
 import { hostFamily } from './host-family.ts';
 import { keepTransportSecurityOnly } from '../security-headers.ts';
 import { hasOriginFormTarget } from '../request-target.ts';
@@ -134,6 +135,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Public material on every application host, before any certificate check.
   app.get('/.well-known/passerelle/jwks.json', (_req, res) => sendJson(res, 200, jwks([deps.signingKey])));
   app.use('/.passerelle/assets', brandingAssets(config), express.static(ASSETS, { index: false, maxAge: '1h' }));
+  // Pro Santé Connect (issue 12), where an application's policy allows it: its routes and sessions come before the certificate check.
+  const pscForward: RequestHandler = (req, res) => {
+    keepTransportSecurityOnly(res);
+    proxies.get(res.locals.application.id)!.forward(req, res);
+  };
+  app.use(onConsoleHost(false, pscGateway(deps, { session: sessionMiddleware, limits, policy: new LoginPolicy(runtime.storage, runtime.clock, runtime.auditor, config.lockout.maxFailures), forward: pscForward })));
   app.use(requireCertificate(runtime));
   app.use(onConsoleHost(true, requireCoordinatorCertificate(deps)));
   app.use(sessionMiddleware);

@@ -14,6 +14,8 @@ import { LOGIN_PATH } from '../kit/paths.ts';
 import { destroyCurrentSession, regenerateSession, saveSession } from '../kit/session.ts';
 import { ssoNotice } from './sso.ts';
 import { hostFamily } from './host-family.ts';
+import { pscLoginUrl } from './psc.ts';
+import { allowsPsc } from '../../psc/index.ts';
 
 const LOGOUT_PATH = '/.passerelle/logout';
 
@@ -46,6 +48,8 @@ function renderLogin(runtime: Runtime, req: Request, res: Response, status: numb
       forgotPasswordUrl: new URL('/mot-de-passe-oublie', runtime.config.publicUrl).toString(),
       // Why a portal tile's single sign-on ticket did not open the session (src/http/gateway/sso.ts).
       notice: req.method === 'GET' ? ssoNotice(res.locals.lang, req.query.sso) : null,
+      // The application also opens with Pro Santé Connect (issue 12): its button under the form.
+      pscLoginUrl: allowsPsc(runtime.config, res.locals.application) ? pscLoginUrl(safeNext(req.method === 'GET' ? req.query.next : (req.body as Record<string, unknown>).next)) : null,
     }),
   );
 }

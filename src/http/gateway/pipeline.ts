@@ -10,6 +10,7 @@ import { clientIp, presentedCertificate, requestHost } from '../context.ts';
 import { sendDenial } from '../kit/deny.ts';
 import { regenerateSession } from '../kit/session.ts';
 import { hostFamily } from './host-family.ts';
+import { allowsCertificateKind } from '../../psc/index.ts';
 import { sendJson, wantsHtml } from '../respond.ts';
 
 /** Host → declared application; anything else is refused. */
@@ -30,11 +31,18 @@ export function resolveApplication(runtime: Runtime, internal: ApplicationConfig
 export function requireCertificate(runtime: Runtime): RequestHandler {
   return async (req, res, next) => {
     const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
-    if (resolution.ok) {
+    // The application's sign-in policy (issue 12) may leave out this kind of certificate.
+    const refused = resolution.ok && !allowsCertificateKind(res.locals.application, resolution.context.record.kind);
+    if (resolution.ok && !refused) {
       res.locals.certificate = resolution.context;
       // A renewed certificate in use: the one it replaces goes now (journey 12).
       await supersedeOnFirstUse(runtime, resolution.context, clientIp(req));
       next();
+      return;
+    }
+    if (resolution.ok) {
+      await runtime.auditor.record({ action: 'gateway.certificate', outcome: 'failure', reason: 'method_not_allowed', ip: clientIp(req), certificateSerial: resolution.context.record.serial, applicationId: res.locals.application.id, details: { kind: resolution.context.record.kind } });
+      sendDenial(req, res, runtime.config, 'method_not_allowed', { applicationName: res.locals.application.name });
       return;
     }
     await runtime.auditor.record({

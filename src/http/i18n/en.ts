@@ -7,6 +7,7 @@ import type { servicesFr } from './services.fr.ts';
 import type { registryFr } from './registry.fr.ts';
 import type { legacyFr } from './legacy.fr.ts';
 import type { ssoFr } from './sso.fr.ts';
+import type { pscFr } from './psc.fr.ts';
 import type { siteFr } from './site.fr.ts';
 import { portalEn } from './portal.en.ts';
 import { withdrawalEn } from './withdrawal.en.ts';
@@ -16,11 +17,12 @@ import { servicesEn } from './services.en.ts';
 import { registryEn } from './registry.en.ts';
 import { legacyEn } from './legacy.en.ts';
 import { ssoEn } from './sso.en.ts';
+import { pscEn } from './psc.en.ts';
 import { siteEn } from './site.en.ts';
 
 /** English messages: typed against the French dictionary, so keys cannot drift. */
 /** Keys of the base dictionary (the area files bring the rest). */
-type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof servicesFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr | keyof typeof siteFr;
+type AreaKey = keyof typeof portalFr | keyof typeof withdrawalFr | keyof typeof consoleFr | keyof typeof peopleFr | keyof typeof servicesFr | keyof typeof registryFr | keyof typeof legacyFr | keyof typeof ssoFr | keyof typeof siteFr | keyof typeof pscFr;
 type BaseKey = Exclude<MessageKey, AreaKey>;
 
 const base = {
@@ -221,4 +223,4 @@ const base = {
   'help.tech.jwks': 'Public keys for assertion signatures (JWKS)',
 } satisfies Record<BaseKey, string>;
 
-export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...servicesEn, ...registryEn, ...legacyEn, ...ssoEn, ...siteEn };
+export const en: Messages = { ...base, ...portalEn, ...withdrawalEn, ...consoleEn, ...peopleEn, ...servicesEn, ...registryEn, ...legacyEn, ...ssoEn, ...siteEn, ...pscEn };

@@ -11,6 +11,7 @@ import { servicesFr } from './services.fr.ts';
 import { registryFr } from './registry.fr.ts';
 import { legacyFr } from './legacy.fr.ts';
 import { ssoFr } from './sso.fr.ts';
+import { pscFr } from './psc.fr.ts';
 import { siteFr } from './site.fr.ts';
 
 const base = {
@@ -228,7 +229,7 @@ const base = {
 } as const satisfies Record<string, string>;
 
 /** Each area keeps its messages in its own file (portal, withdrawal…); all merge here. */
-export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...servicesFr, ...registryFr, ...legacyFr, ...ssoFr, ...siteFr } as const;
+export const fr = { ...base, ...portalFr, ...withdrawalFr, ...consoleFr, ...peopleFr, ...servicesFr, ...registryFr, ...legacyFr, ...ssoFr, ...siteFr, ...pscFr } as const;
 
 /** Every dictionary has the French keys, with string values. */
 export type Messages = { readonly [K in keyof typeof fr]: string };

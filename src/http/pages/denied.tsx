@@ -19,12 +19,14 @@ export const DENIAL_REASONS = [
   'unknown_application',
   'not_member_of_establishment',
   'not_coordinator',
+  'method_not_allowed',
 ] as const;
 /** Same union as src/authentication/denials.ts (the test checks both ways). */
 export type DenialReason = (typeof DENIAL_REASONS)[number];
 
 /** What to do next, in order. Each message may use {portal}, {support} and {application}. */
 const STEPS: Record<DenialReason, readonly MessageKey[]> = {
+  method_not_allowed: ['denied.method_not_allowed.step1'],
   no_certificate: ['denied.no_certificate.step1', 'denied.no_certificate.step2', 'denied.no_certificate.step3'],
   untrusted_certificate: [
     'denied.untrusted_certificate.step1',

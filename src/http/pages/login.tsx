@@ -2,6 +2,7 @@ import { t, type Lang } from '../i18n/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, tRich } from './rich.tsx';
 import { applicationLabel } from './application-label.ts';
+import { PscButton } from './psc.tsx';
 
 /** Form field names the login handler reads. */
 export const LOGIN_FIELDS = { identifier: 'identifier', password: 'password', csrf: 'csrf', next: 'next' } as const;
@@ -29,6 +30,8 @@ export interface LoginPageProps extends PageProps {
   notice?: string | null | undefined;
   /** lockout.maxFailures: told when the identifier is typed (no per-account count is revealed then). */
   lockoutThreshold?: number | undefined;
+  /** The application also opens with Pro Santé Connect: its sign-in route (with `next`). */
+  pscLoginUrl?: string | null | undefined;
 }
 
 const ERROR_ID = 'login-error';
@@ -137,6 +140,12 @@ export function LoginPage(props: LoginPageProps) {
         <p class="secondary-action">
           <a href={safeUrl(props.forgotPasswordUrl)}>{t(lang, 'login.forgotPassword')}</a>
         </p>
+      )}
+      {props.pscLoginUrl && (
+        <>
+          <p class="separator">{t(lang, 'psc.or')}</p>
+          <PscButton lang={lang} href={props.pscLoginUrl} />
+        </>
       )}
     </Layout>
   );

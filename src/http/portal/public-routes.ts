@@ -50,7 +50,7 @@ export function publicPortalRoutes(deps: HttpDeps, limits: PortalRateLimits): Ro
   router.get('/inscription', async (req, res) => {
     const prefill = await openPrefill(req.query.cps, cpsKey, runtime.clock);
     const failure = CARD_READ_FAILURES.find((f) => f === req.query.carte) ?? null;
-    await renderRegistration(req, res, 200, prefill ? { givenName: prefill.givenName, familyName: prefill.familyName, rpps: prefill.rpps } : {}, [], prefill ? 'prefilled' : failure);
+    await renderRegistration(req, res, 200, prefill ? { givenName: prefill.givenName, familyName: prefill.familyName, rpps: prefill.rpps, ...(prefill.profession ? { profession: prefill.profession } : {}) } : {}, [], prefill ? 'prefilled' : failure);
   });
   router.post('/inscription', csrf, async (req, res) => {
     const verdict = await limits.registration(clientIp(req));

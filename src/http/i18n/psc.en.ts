@@ -1,0 +1,32 @@
+import type { pscFr } from './psc.fr.ts';
+
+/** Pro Santé Connect messages in English: exactly the keys of the French file. */
+export const pscEn: Record<keyof typeof pscFr, string> = {
+  'psc.button': 'Sign in with Pro Santé Connect',
+  'psc.or': 'or',
+  'psc.signin.title': 'Sign in to {application}',
+  'psc.signin.lead': 'Identify yourself with Pro Santé Connect: e-CPS on your phone or your CPS card.',
+  'psc.signin.certificate': 'On a workstation that holds your platform certificate? This browser presented none: check that it is installed, then reload the page.',
+  'psc.signin.noCertificate': 'This application opens with Pro Santé Connect only.',
+  'psc.signin.expired': 'Your session has expired. Sign in again.',
+  'psc.failed.title': 'Signing in with Pro Santé Connect did not succeed',
+  'psc.failed.lead': 'The answer from Pro Santé Connect could not be verified, or the request expired. Nothing was opened.',
+  'psc.failed.retry': 'Start signing in again',
+  'psc.failed.unavailable': 'Pro Santé Connect is not answering right now. Try again in a few minutes or use your certificate.',
+  'psc.failed.acr': 'The authentication level obtained is not enough for this application.',
+  'psc.unknown.title': 'No account matches your Pro Santé Connect identity',
+  'psc.unknown.lead': 'Pro Santé Connect identified you ({name}, RPPS {rpps}), but no account on the platform carries this RPPS number.',
+  'psc.unknown.register': 'Ask for an account (prefilled form)',
+  'psc.unknown.existing': 'Already have an account? Your RPPS number must be on it: ask {support} to add it.',
+  'psc.ambiguous.lead': 'Several accounts carry your RPPS number: signing in is refused as a precaution. Contact {support}.',
+  'psc.password.title': 'Confirm with your password',
+  'psc.password.lead': 'Pro Santé Connect identified you as {identifier}. {application} also asks for your account password.',
+  'psc.password.submit': 'Confirm',
+  'psc.password.invalid': 'Wrong password.',
+  'psc.loggedOut.title': 'You are signed out',
+  'psc.loggedOut.lead': 'Your session on {application} is closed.',
+  'psc.logout.confirm': 'Sign out',
+  'denied.method_not_allowed.title': 'Sign-in method not accepted',
+  'denied.method_not_allowed.lead': '{application} does not accept this kind of certificate.',
+  'denied.method_not_allowed.step1': 'Sign in with a method {application} accepts (personal certificate, CPS card or Pro Santé Connect, depending on the application), or contact {support}.',
+};
