@@ -3,7 +3,8 @@ import { enqueueMail } from '../notification/outbox.ts';
 import { requireText } from '../accounts/validation.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { CertificateRequest, Establishment, User, WithdrawalCode } from '../storage/index.ts';
-import { audited, decidedOnce, iso, notFound, requirePending, requireReason } from './decision.ts';
+import { audited, decidedOnce, notFound, requirePending, requireReason } from './decision.ts';
+import { iso } from '../shared/time.ts';
 import { holderOf, queueWithdrawalDocuments, type Holder } from './withdrawal-documents.ts';
 import { mailDeps, type Actor, type ApprovalDeps } from './deps.ts';
 

@@ -56,4 +56,3 @@ export async function audited<T>(deps: ApprovalDeps, event: { action: string; ac
   }
 }
 
-export { iso } from '../shared/time.ts';

@@ -1,7 +1,8 @@
 import { retryOnUniqueViolation } from '../accounts/service.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import type { DecisionStatus, Registration } from '../storage/index.ts';
-import { audited, decidedOnce, iso, notFound, requirePending, requireReason } from './decision.ts';
+import { audited, decidedOnce, notFound, requirePending, requireReason } from './decision.ts';
+import { iso } from '../shared/time.ts';
 import { findDuplicates, type Duplicate } from './duplicates.ts';
 import { mailDeps, type Actor, type ApprovalDeps } from './deps.ts';
 

@@ -1,3 +1,4 @@
+import { knownRevocationReason, type RevocationReason } from '../pki/index.ts';
 import { formatDate } from '../shared/time.ts';
 import type { MailLang } from './types.ts';
 
@@ -19,23 +20,24 @@ export function frenchTypography(text: string): string {
     .replace(/ »/g, '\u00a0»');
 }
 
-const REVOCATION_REASONS: Record<string, Record<MailLang, string>> = {
+const REASON_WORDS: Record<RevocationReason, Record<MailLang, string>> = {
   unspecified: { fr: 'non précisé', en: 'unspecified' },
-  keycompromise: { fr: 'clé compromise', en: 'key compromised' },
-  cacompromise: { fr: 'autorité de certification compromise', en: 'certification authority compromised' },
-  affiliationchanged: { fr: 'changement de rattachement', en: 'affiliation changed' },
+  keyCompromise: { fr: 'clé compromise', en: 'key compromised' },
+  cACompromise: { fr: 'autorité de certification compromise', en: 'certification authority compromised' },
+  affiliationChanged: { fr: 'changement de rattachement', en: 'affiliation changed' },
   superseded: { fr: 'remplacé par un nouveau certificat', en: 'replaced by a new certificate' },
-  cessationofoperation: { fr: 'poste ou activité arrêté', en: 'workstation or activity discontinued' },
-  certificatehold: { fr: 'suspendu', en: 'on hold' },
-  privilegewithdrawn: { fr: 'droit retiré', en: 'privilege withdrawn' },
+  cessationOfOperation: { fr: 'poste ou activité arrêté', en: 'workstation or activity discontinued' },
+  certificateHold: { fr: 'suspendu', en: 'on hold' },
+  privilegeWithdrawn: { fr: 'droit retiré', en: 'privilege withdrawn' },
 };
 
 /** A revocation reason code ("keyCompromise", "key-compromise") in words; free text is kept as is. */
 export function revocationReasonText(reason: string, lang: MailLang): string {
-  return REVOCATION_REASONS[reason.replace(/[-_\s]/g, '').toLowerCase()]?.[lang] ?? reason;
+  const known = knownRevocationReason(reason);
+  return known ? REASON_WORDS[known][lang] : reason;
 }
 
 /** A certificate revoked because its renewal replaced it: the holder has nothing to do. */
 export function isSuperseded(reason: string): boolean {
-  return reason.replace(/[-_\s]/g, '').toLowerCase() === 'superseded';
+  return knownRevocationReason(reason) === 'superseded';
 }

@@ -13,7 +13,7 @@ import { enqueueMail } from '../notification/outbox.ts';
 import type { Outcome } from '../portal/fields.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
-import { REVOCATION_REASONS, type OfferedReason } from '../registry/certificates.ts';
+import { OFFERED_REVOCATION_REASONS, type OfferedReason } from '../registry/certificates.ts';
 import { readIdentity, type IdentityForm } from './forms.ts';
 import { requirePerson } from './person.ts';
 import type { PersonRow, UpdatableIdentity } from '../model/people.ts';
@@ -25,7 +25,7 @@ export const INVITATION_DAYS = 14;
 
 /** One of the RFC 5280 reasons the cell may choose (the registry's list: no cACompromise, no certificateHold). */
 export function isOfferedReason(value: unknown): value is OfferedReason {
-  return typeof value === 'string' && (REVOCATION_REASONS as readonly string[]).includes(value);
+  return typeof value === 'string' && (OFFERED_REVOCATION_REASONS as readonly string[]).includes(value);
 }
 
 /** Records a success of `actor` (name, IP, certificate) inside the transaction of `repos`. */
@@ -183,7 +183,7 @@ export async function personCertificate(deps: PeopleDeps, id: string, serial: st
 /** Revokes one of the person's certificates at once (the CRL is published again). */
 export async function revokePersonCertificate(deps: PeopleDeps, id: string, serial: string, reason: string, actor: PeopleActor): Promise<CertificateRecord> {
   const record = await personCertificate(deps, id, serial);
-  if (!isOfferedReason(reason)) throw new BadRequestError('invalid_reason', `choose one of ${REVOCATION_REASONS.join(', ')}`);
+  if (!isOfferedReason(reason)) throw new BadRequestError('invalid_reason', `choose one of ${OFFERED_REVOCATION_REASONS.join(', ')}`);
   return deps.authority.revoke(record.serial, reason, actor);
 }
 

@@ -12,4 +12,3 @@ export interface PeopleActor extends Actor {
 
 export const DAY_MS = 86_400_000;
 
-export { iso } from '../approval/decision.ts';

@@ -3,7 +3,8 @@ import { NotFoundError } from '../shared/errors.ts';
 import type { AuditEvent, User } from '../storage/index.ts';
 import type { PersonRow } from '../model/people.ts';
 import { personStatus, type PersonStatus } from './status.ts';
-import { iso, type PeopleDeps } from './deps.ts';
+import type { PeopleDeps } from './deps.ts';
+import { iso } from '../shared/time.ts';
 
 /** Audit actions that change an account's state: the "status history" of a person. */
 export const STATUS_ACTIONS = [

@@ -16,7 +16,7 @@ import type { Storage } from '../storage/index.ts';
 import { fold, foldQuery } from './fold.ts';
 import type { ListFilter, PersonListRow, SortKey, TextMatch } from '../model/people.ts';
 import { isPersonStatus, personStatus, type PersonStatus } from './status.ts';
-import { iso } from './deps.ts';
+import { iso } from '../shared/time.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;

@@ -28,9 +28,14 @@ function squash(value: string): string {
   return value.replace(/[-_\s]/g, '').toLowerCase();
 }
 
-/** "keyCompromise", "key-compromise", "key_compromise", "KEY_COMPROMISE" → "keyCompromise". */
+/** "keyCompromise", "key-compromise", "key_compromise", "KEY_COMPROMISE" → "keyCompromise"; anything else → null. */
+export function knownRevocationReason(value: string): RevocationReason | null {
+  return BY_FOLDED_NAME.get(squash(value)) ?? null;
+}
+
+/** The same, refusing anything else (400 invalid_reason). */
 export function parseRevocationReason(value: string): RevocationReason {
-  const reason = BY_FOLDED_NAME.get(squash(value));
+  const reason = knownRevocationReason(value);
   if (!reason) throw new BadRequestError('invalid_reason', `unknown revocation reason "${value}"; expected one of ${REVOCATION_REASONS.join(', ')}`);
   return reason;
 }

@@ -19,7 +19,7 @@ export { loadPkiReadOnly } from './read-only.ts';
 export { PKI_FILES } from './pki-files.ts';
 export { issueClientCertificate, describeCertificate } from './issue.ts';
 export { publicKeyFromCsr } from './csr.ts';
-export { generateCrl, parseRevocationReason, REVOCATION_REASONS } from './crl.ts';
+export { generateCrl, knownRevocationReason, parseRevocationReason, REVOCATION_REASONS } from './crl.ts';
 export {
   buildOcspResponse,
   ocspFailureResponse,

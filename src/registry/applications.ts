@@ -4,7 +4,8 @@ import type { ApplicationConfig } from '../config/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { User } from '../storage/index.ts';
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
-import { iso, type RegistryDeps } from './deps.ts';
+import type { RegistryDeps } from './deps.ts';
+import { iso } from '../shared/time.ts';
 import { limitParam, readQuery, text } from './query.ts';
 
 export interface ApplicationView {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { RevocationReason } from '../pki/index.ts';
+import { REVOCATION_REASONS, type RevocationReason } from '../pki/index.ts';
 import { BadRequestError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
-import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
+import type { CoordinatorActor, RegistryDeps } from './deps.ts';
+import { iso } from '../shared/time.ts';
 import { limitParam, readQuery, text } from './query.ts';
 import type { CertificateRow, CertificateState } from '../model/registry.ts';
 
@@ -28,8 +29,9 @@ export interface CertificateView {
  * The RFC 5280 reasons the cell may choose. Left out: `cACompromise` (not about one client
  * certificate) and `certificateHold` (a hold is temporary; a revocation here is final).
  */
-export const REVOCATION_REASONS = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn'] as const satisfies readonly RevocationReason[];
-export type OfferedReason = (typeof REVOCATION_REASONS)[number];
+const NOT_OFFERED = ['cACompromise', 'certificateHold'] as const;
+export type OfferedReason = Exclude<RevocationReason, (typeof NOT_OFFERED)[number]>;
+export const OFFERED_REVOCATION_REASONS: readonly OfferedReason[] = REVOCATION_REASONS.filter((r): r is OfferedReason => !(NOT_OFFERED as readonly string[]).includes(r));
 
 export function certificateView(row: CertificateRow, now: number): CertificateView {
   return {
@@ -89,8 +91,8 @@ export async function getCertificate(deps: RegistryDeps, serial: string): Promis
 }
 
 export function parseReason(value: unknown): OfferedReason {
-  const reason = REVOCATION_REASONS.find((r) => r === value);
-  if (!reason) throw new BadRequestError('invalid_reason', `the reason must be one of ${REVOCATION_REASONS.join(', ')}`, { field: 'reason' });
+  const reason = OFFERED_REVOCATION_REASONS.find((r) => r === value);
+  if (!reason) throw new BadRequestError('invalid_reason', `the reason must be one of ${OFFERED_REVOCATION_REASONS.join(', ')}`, { field: 'reason' });
   return reason;
 }
 

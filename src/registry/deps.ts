@@ -12,4 +12,3 @@ export interface CoordinatorActor extends Actor {
   certificateSerial?: string | null;
 }
 
-export { iso } from '../shared/time.ts';

@@ -2,7 +2,8 @@ import { createCollectiveRequest, getCertificateRequest, type CertificateRequest
 import { requireEmail, requireFiness, requireText } from '../accounts/validation.ts';
 import { BadRequestError, ConflictError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import type { Establishment } from '../storage/index.ts';
-import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
+import type { CoordinatorActor, RegistryDeps } from './deps.ts';
+import { iso } from '../shared/time.ts';
 import type { PersonRow } from '../model/registry.ts';
 import { certificateView, type CertificateView } from './certificates.ts';
 import { matchesWords } from './search.ts';

@@ -24,7 +24,7 @@ export {
   parseCertificateQuery,
   parseReason,
   normalizeSerial,
-  REVOCATION_REASONS,
+  OFFERED_REVOCATION_REASONS,
   type CertificateView,
   type CertificateQueryInput,
   type OfferedReason,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { OutboxMessage } from '../storage/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import { iso, type CoordinatorActor, type RegistryDeps } from './deps.ts';
+import type { CoordinatorActor, RegistryDeps } from './deps.ts';
+import { iso } from '../shared/time.ts';
 import { readQuery } from './query.ts';
 import type { OutboxRow } from '../model/registry.ts';
 

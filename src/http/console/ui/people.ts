@@ -22,7 +22,7 @@ import {
 } from '../../../people/index.ts';
 import type { PersonRow } from '../../../model/people.ts';
 import { needsSecondApproval } from '../../../console/index.ts';
-import { REVOCATION_REASONS } from '../../../registry/certificates.ts';
+import { OFFERED_REVOCATION_REASONS } from '../../../registry/certificates.ts';
 import type { FieldError } from '../../../portal/fields.ts';
 import { NotFoundError, PasserelleError } from '../../../shared/errors.ts';
 import { t } from '../../i18n/index.ts';
@@ -200,7 +200,7 @@ export function peopleRoutes(deps: HttpDeps): Router {
         name: 'reason',
         label: t(lang, 'people.confirm.revokeCertificate.reason'),
         hint: t(lang, 'people.confirm.revokeCertificate.reasonHint'),
-        options: REVOCATION_REASONS.map((r) => ({ value: r, label: reasonText(lang, r) })),
+        options: OFFERED_REVOCATION_REASONS.map((r) => ({ value: r, label: reasonText(lang, r) })),
         selected: 'unspecified',
       },
     });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { HttpDeps } from '../../../deps.ts';
 import { getCertificate, listCertificates, parseCertificateQuery, revokeCertificate, type CertificateQueryInput } from '../../../../registry/index.ts';
-import { iso } from '../../../../registry/deps.ts';
+import { iso } from '../../../../shared/time.ts';
 import { CertificatePage, CertificatesPage, RevokeCertificatePage } from '../../../pages/console/registry/index.ts';
 import { actorOf, fields, pageBase, param, problemsOf, render } from './context.ts';
 

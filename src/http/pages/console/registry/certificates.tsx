@@ -1,5 +1,5 @@
 import { t, type Lang } from '../../../i18n/index.ts';
-import { REVOCATION_REASONS, type CertificateQueryInput, type CertificateView } from '../../../../registry/index.ts';
+import { OFFERED_REVOCATION_REASONS, type CertificateQueryInput, type CertificateView } from '../../../../registry/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
 import { CsrfField, Details, ErrorSummary, Pager, Select, Table, TextInput, fieldId, groupSerial, spacedSerial, withQuery, type FieldProblem, type RegistryPageBase } from './components.tsx';
 import { formatCompactDate } from '../../../../shared/time.ts';
@@ -183,10 +183,10 @@ export function CertificatePage(props: CertificatePageProps) {
   );
 }
 
-type ReasonKey = `registry.reason.${(typeof REVOCATION_REASONS)[number]}` | 'registry.reason.other';
+type ReasonKey = `registry.reason.${(typeof OFFERED_REVOCATION_REASONS)[number]}` | 'registry.reason.other';
 
 export function reasonKey(reason: string | null): ReasonKey {
-  const known = REVOCATION_REASONS.find((r) => r === reason);
+  const known = OFFERED_REVOCATION_REASONS.find((r) => r === reason);
   return known ? `registry.reason.${known}` : 'registry.reason.other';
 }
 
@@ -214,7 +214,7 @@ export function RevokeCertificatePage(props: RevokePageProps) {
               {t(lang, `registry.error.${problem.code}`)}
             </p>
           ) : null}
-          {REVOCATION_REASONS.map((r) => (
+          {OFFERED_REVOCATION_REASONS.map((r) => (
             <div class="field field-checkbox" key={r}>
               <input type="radio" id={`reason-${r}`} name="reason" value={r} checked={props.reason === r} aria-describedby={`reason-${r}-hint`} />
               <label for={`reason-${r}`}>{t(lang, `registry.reason.${r}`)}</label>
