@@ -13,7 +13,7 @@ import { registerPeopleCommands } from '../src/cli/commands/people.ts';
 import { verifyPassword } from '../src/authentication/password.ts';
 import { createToken } from '../src/tokens/index.ts';
 import { listApprovals } from '../src/console/index.ts';
-import { fold, foldSql } from '../src/people/fold.ts';
+import { searchKey, searchKeySql } from '../src/people/fold.ts';
 import { PERSON_STATUSES, invitePerson, searchPeople, sendInvitationReminders, type PeoplePage, type PersonStatus } from '../src/people/index.ts';
 import type { Establishment, OutboxMessage, User } from '../src/storage/index.ts';
 import { PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
@@ -26,13 +26,13 @@ const DAY = 86_400_000;
 const TEST_ACTOR = { name: 'test', ip: null };
 
 describe('search keys', () => {
-  it('folds accents, case, hyphens and apostrophes, and migration 005 holds exactly foldSql()', () => {
-    expect(fold("Hélène LEFÈVRE-d'Œuvre ÑÚÑEZ ß")).toBe('helene lefevre d oeuvre nunez ss');
-    expect(fold('e\u0301mile')).toBe('emile');
+  it('folds accents, case, hyphens and apostrophes, and migration 005 holds exactly searchKeySql()', () => {
+    expect(searchKey("Hélène LEFÈVRE-d'Œuvre ÑÚÑEZ ß")).toBe('helene lefevre d oeuvre nunez ss');
+    expect(searchKey('e\u0301mile')).toBe('emile');
     for (const dialect of ['sqlite', 'postgres']) {
       const sql = readFileSync(path.join(ROOT, `src/storage/migrations/${dialect}/005_people.sql`), 'utf8');
-      expect(sql).toContain(foldSql("family_name || ' ' || given_name"));
-      expect(sql).toContain(foldSql("given_name || ' ' || family_name"));
+      expect(sql).toContain(searchKeySql("family_name || ' ' || given_name"));
+      expect(sql).toContain(searchKeySql("given_name || ' ' || family_name"));
     }
   });
 });

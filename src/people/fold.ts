@@ -3,7 +3,7 @@
  * and here (the typed query), so "lefevre", "Lefèvre" and "LEFÈVRE" all find Hélène Lefèvre.
  *
  * The fold is a fixed table applied with nested REPLACE() — no lower(), no collation — so
- * SQLite and PostgreSQL (whatever its locale) store exactly the keys `fold()` computes. Hyphens
+ * SQLite and PostgreSQL (whatever its locale) store exactly the keys `searchKey()` computes. Hyphens
  * and apostrophes become spaces ("Jean-Pierre" ~ "jean pierre", "N'Diaye" ~ "n diaye").
  * Characters outside the table are kept as they are.
  */
@@ -30,33 +30,29 @@ const GROUPS: Array<[string, string]> = [
 ];
 
 /** Every replacement, one character each: the table above plus A–Z → a–z. */
-export const FOLD_TABLE: ReadonlyArray<readonly [string, string]> = [
+const SEARCH_KEY_TABLE: ReadonlyArray<readonly [string, string]> = [
   ...GROUPS.flatMap(([chars, to]) => [...chars].map((c) => [c, to] as const)),
   ...[...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((c) => [c, c.toLowerCase()] as const),
 ];
 
-const MAP = new Map(FOLD_TABLE);
+const MAP = new Map(SEARCH_KEY_TABLE);
 
 /** The search key of a text (what the generated columns hold). */
-export function fold(text: string): string {
+export function searchKey(text: string): string {
   let out = '';
   for (const c of text) out += MAP.get(c) ?? c;
   return out;
 }
 
 /** A typed query as a key: folded, blanks collapsed and trimmed. */
-export function foldQuery(text: string): string {
-  return fold(text.replace(/\s+/g, ' ').trim()).replace(/ {2,}/g, ' ').trim();
+export function querySearchKey(text: string): string {
+  return searchKey(text.replace(/\s+/g, ' ').trim()).replace(/ {2,}/g, ' ').trim();
 }
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The SQL expression computing `fold(expression)`; migration 005 holds its output verbatim (a test checks). */
-export function foldSql(expression: string): string {
-  return FOLD_TABLE.reduce((inner, [from, to]) => `replace(${inner}, ${literal(from)}, ${literal(to)})`, expression);
+/** The SQL expression computing `searchKey(expression)`; migration 005 holds its output verbatim (a test checks). */
+export function searchKeySql(expression: string): string {
+  return SEARCH_KEY_TABLE.reduce((inner, [from, to]) => `replace(${inner}, ${literal(from)}, ${literal(to)})`, expression);
 }
 
-/** The upper bound of a prefix range: keys starting with `prefix` are ≥ prefix and < this. */
-export function prefixEnd(prefix: string): string {
-  return `${prefix}\u{10FFFF}`;
-}

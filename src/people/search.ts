@@ -13,7 +13,7 @@
  */
 import { BadRequestError } from '../shared/errors.ts';
 import type { Storage } from '../storage/index.ts';
-import { fold, foldQuery } from './fold.ts';
+import { querySearchKey, searchKey } from './fold.ts';
 import type { ListFilter, PersonListRow, SortKey, TextMatch } from '../model/people.ts';
 import { isPersonStatus, personStatus, type PersonStatus } from './status.ts';
 import { iso } from '../shared/time.ts';
@@ -84,12 +84,12 @@ export function textMatch(q: string | undefined, establishments: Array<{ id: str
   const raw = (q ?? '').replace(/\s+/g, ' ').trim();
   if (!raw) return null;
   if (raw.length > MAX_QUERY) throw new BadRequestError('query_too_long', `the search is longer than ${MAX_QUERY} characters`);
-  const name = foldQuery(raw);
+  const name = querySearchKey(raw);
   // Only punctuation ("-", "'"): nothing to look for.
   if (!name) return null;
   const compact = raw.replace(/[\s.]/g, '');
   const digits = /^\d+$/.test(compact) ? compact : null;
-  const establishmentIds = establishments.filter((e) => ` ${fold(e.name).replace(/\s+/g, ' ')}`.includes(` ${name}`)).map((e) => e.id);
+  const establishmentIds = establishments.filter((e) => ` ${searchKey(e.name).replace(/\s+/g, ' ')}`.includes(` ${name}`)).map((e) => e.id);
   return { name, literal: raw.toLowerCase(), digits, establishmentIds };
 }
 

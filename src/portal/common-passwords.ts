@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { foldAccents } from '../shared/text.ts';
+import { lowerCaseWithoutAccents } from '../shared/text.ts';
 
 const FILE = new URL('./data/common-passwords.txt', import.meta.url);
-
-/** "Hôpital" and "hopital" are the same word to an attacker. */
-export const fold = foldAccents;
 
 let list: Set<string> | undefined;
 
@@ -16,7 +13,8 @@ export function commonPasswords(): Set<string> {
       .map((line) => line.replace(/#.*/, ''))
       .flatMap((line) => line.split(/\s+/))
       .filter((word) => word.length > 0)
-      .map(fold),
+      // "Hôpital" and "hopital" are the same word to an attacker.
+      .map(lowerCaseWithoutAccents),
   );
   return list;
 }

@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import type { UserRepository } from '../storage/index.ts';
-import { commonPasswords, fold } from './common-passwords.ts';
+import { commonPasswords } from './common-passwords.ts';
+import { lowerCaseWithoutAccents } from '../shared/text.ts';
 
 /** Why a new password is refused; each has a message `portal.password.<code>`. */
 export type PasswordProblem = 'too_short' | 'too_long' | 'contains_identifier' | 'common' | 'reused' | 'mismatch';
@@ -21,7 +22,7 @@ function unleet(value: string): string {
  */
 export function isCommonPassword(password: string): boolean {
   const list = commonPasswords();
-  const p = fold(password);
+  const p = lowerCaseWithoutAccents(password);
   if (new Set(p).size <= 4) return true;
   const repeated = /^(.+?)\1+$/.exec(p)?.[1];
   if (repeated !== undefined && (repeated.length <= 4 || list.has(repeated))) return true;
@@ -37,7 +38,7 @@ export function isCommonPassword(password: string): boolean {
 
 /** The identifier (helene.lefevre) or one of its name parts (lefevre) inside the password. */
 export function containsIdentifier(password: string, identifier: string): boolean {
-  const p = fold(password);
+  const p = lowerCaseWithoutAccents(password);
   const id = identifier.toLowerCase();
   if (p.includes(id)) return true;
   return id

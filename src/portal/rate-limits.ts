@@ -1,5 +1,5 @@
 import { RateLimiterRes, memoryRateLimiter, type RateLimiter, type RateLimiterFactory } from '../session/index.ts';
-import { fold } from './common-passwords.ts';
+import { lowerCaseWithoutAccents } from '../shared/text.ts';
 
 export interface Limit {
   points: number;
@@ -57,7 +57,7 @@ export class PortalRateLimits {
   /** Both counters are spent on every request, whether or not the account exists. */
   async forgotPassword(ip: string | null, identifier: string): Promise<Verdict> {
     const byIp = await spend(this.#forgotIp, ip ?? 'unknown');
-    const byIdentifier = await spend(this.#forgotIdentifier, fold(identifier.trim()).slice(0, 200));
+    const byIdentifier = await spend(this.#forgotIdentifier, lowerCaseWithoutAccents(identifier.trim()).slice(0, 200));
     if (!byIp.allowed) return byIp;
     return byIdentifier;
   }

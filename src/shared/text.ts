@@ -1,4 +1,4 @@
 /** Lower case, accents stripped: "Hôpital" ~ "hopital" (Unicode decomposition, marks dropped). */
-export function foldAccents(value: string): string {
+export function lowerCaseWithoutAccents(value: string): string {
   return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
