@@ -43,5 +43,6 @@ EXPOSE 8443 9443
 # Its certificate is issued by Passerelle's own CA, hence rejectUnauthorized:false for this probe only.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "const port = Number(process.env.PASSERELLE_PUBLIC_PORT || 8443); const req = require('node:https').get({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false, timeout: 4000 }, (res) => { let body = ''; res.setEncoding('utf8'); res.on('data', (c) => { body += c; }); res.on('end', () => { let ok = false; try { ok = res.statusCode === 200 && JSON.parse(body).status === 'ok'; } catch {} process.exit(ok ? 0 : 1); }); }); req.on('timeout', () => req.destroy(new Error('timeout'))); req.on('error', () => process.exit(1));"]
-ENTRYPOINT ["node", "dist/cli/main.js"]
+# A small young generation: V8 would otherwise commit up to 128 MB for it on a large host (see docs/operations.md, Sizing).
+ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/cli/main.js"]
 CMD ["serve"]

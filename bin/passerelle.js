@@ -45,7 +45,8 @@ if (major < 24 || process.env.PASSERELLE_FORCE_RELAUNCH === '1') {
   const node24 = major >= 24 ? process.execPath : fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(node24)) fail(`needs Node.js 24 or later (this is ${process.version}); run it through npm (npm run passerelle -- …) or install Node 24.`);
   const entry = code === 'compiled' ? [COMPILED] : ['--import', import.meta.resolve('tsx'), SOURCE];
-  const child = spawn(node24, [...entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Node's own flags given to this process (e.g. --max-semi-space-size) go on to the real one.
+  const child = spawn(node24, [...process.execArgv, ...entry, ...process.argv.slice(2)], { stdio: 'inherit' });
   // The child is the real process: signals sent to this one (kill, systemd, `npm start`'s) go on to it.
   const forward = (/** @type {NodeJS.Signals} */ signal) => child.kill(signal);
   for (const signal of FORWARDED) process.on(signal, forward);

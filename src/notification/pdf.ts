@@ -5,7 +5,6 @@
  * only permission.
  */
 import { randomBytes } from 'node:crypto';
-import PDFDocument from 'pdfkit';
 import { formatDateTime, frenchTypography } from './format.ts';
 import type { MailLang } from './types.ts';
 
@@ -108,6 +107,8 @@ export async function renderWithdrawalPdf(input: WithdrawalPdfInput): Promise<Bu
   const base = WORDING[input.lang];
   const w = input.collective ? { ...base, ...base.collective } : base;
   const typo = input.lang === 'fr' ? frenchTypography : (s: string) => s;
+  // Loaded on first use: pdfkit and its fonts weigh ~10 MB a serving process that never renders a document should not carry.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     pdfVersion: '1.7ext3',
     userPassword: input.password,

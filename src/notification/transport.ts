@@ -6,8 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailAttachment } from './types.ts';
+
+/** Loaded on first mail: a serving process that never sends one does not carry nodemailer (~4 MB). */
+let nodemailerModule: Promise<typeof import('nodemailer')> | null = null;
+function loadNodemailer(): Promise<typeof import('nodemailer')> {
+  return (nodemailerModule ??= import('nodemailer'));
+}
 
 export interface OutgoingMail {
   from: string;
@@ -40,26 +46,26 @@ function message(mail: OutgoingMail) {
 
 class SmtpTransport implements MailTransport {
   readonly kind = 'smtp' as const;
-  readonly #mailer;
-  constructor(url: string) {
-    this.#mailer = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
-  }
+  #mailer: Transporter | null = null;
+  constructor(private readonly url: string) {}
   async send(mail: OutgoingMail): Promise<void> {
+    this.#mailer ??= (await loadNodemailer()).default.createTransport({ url: this.url, ...SMTP_TIMEOUTS });
     await this.#mailer.sendMail(message(mail));
   }
   close(): void {
-    this.#mailer.close();
+    this.#mailer?.close();
   }
 }
 
 class FileTransport implements MailTransport {
   readonly kind = 'files' as const;
   readonly #dir: string;
-  readonly #composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  #composer: Transporter | null = null;
   constructor(dataDir: string) {
     this.#dir = mailDir(dataDir);
   }
   async send(mail: OutgoingMail): Promise<void> {
+    this.#composer ??= (await loadNodemailer()).default.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     const info = await this.#composer.sendMail(message(mail));
     if (!Buffer.isBuffer(info.message)) throw new Error('mail composer returned a stream');
     // Mails hold passwords: readable by the service account only. Written whole, then renamed,
@@ -76,7 +82,7 @@ class FileTransport implements MailTransport {
     }
   }
   close(): void {
-    this.#composer.close();
+    this.#composer?.close();
   }
 }
 
