@@ -35,6 +35,8 @@ export const applicationSchema = z
     headers: headerNames,
     /** A CPS card (IGC-Santé certificate on a smart card, unlocked by its PIN) opens this application without the password. */
     passwordlessCps: z.boolean().default(false),
+    /** The assertion carries a `services` claim (the person's services of their establishment: codes, else names) for applications that map them to roles. */
+    sendServices: z.boolean().default(false),
     /**
      * Which sign-in methods open this application (issue 12). The default keeps the certificate
      * methods only; `pro-sante-connect` also needs `psc.enabled`. `passwordAfterPsc`: ask the
@@ -47,8 +49,6 @@ export const applicationSchema = z
       })
       .strict()
       .prefault({}),
-    /** The assertion carries a `services` claim (the person's services of their establishment: codes, else names) for applications that map them to roles. */
-    sendServices: z.boolean().default(false),
     /**
      * Legacy identifiers (src/legacy): how the application's existing accounts are checked on
      * first use — `directory` (accounts imported with `passerelle legacy import`) or `http`
@@ -132,15 +132,6 @@ export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 /** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
 const cssColor = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/);
 
-/** `10.0.0.5`, `10.0.0.0/8`, `fd00::/8`. */
-function isCidr(value: string): boolean {
-  const [address, prefix, extra] = value.split('/');
-  const family = isIP(address ?? '');
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
 /**
  * The listener's server certificate from files (PEM; any CA, e.g. ACME), reloaded on SIGHUP or
  * file change. null: the PKI's own server certificate. Client certificates are still checked
@@ -151,6 +142,15 @@ const listenerTls = z
   .strict()
   .nullable()
   .default(null);
+
+/** `10.0.0.5`, `10.0.0.0/8`, `fd00::/8`. */
+function isCidr(value: string): boolean {
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export const configSchema = z
   .object({
@@ -326,7 +326,6 @@ export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets
   if (tree.workers !== undefined && String(tree.workers) !== '1' && !((tree.redis ?? {}) as Record<string, unknown>).url) {
     problems.push('workers: more than one worker needs shared sessions: set redis.url (REDIS_URL)');
   }
-  problems.push(...pscProblems(tree, apps));
   if (tree.mode === 'production') {
     const pki = (tree.pki ?? {}) as Record<string, unknown>;
     const session = (tree.session ?? {}) as Record<string, unknown>;
