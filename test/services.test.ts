@@ -25,7 +25,7 @@ import {
   type AdminScope,
 } from '../src/services/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { signIn, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CELL = { name: 'cellule', ip: null };
 
@@ -129,5 +129,28 @@ describe.each(databaseBackends())('establishment services on $name', ({ url }) =
     // A person who moves away loses the administrator's fence at once.
     await runtime.storage.users.updateIdentity(admin.id, { givenName: admin.givenName, familyName: admin.familyName, profession: null, rpps: null, establishmentId: theirs.id }, gw.clock.now().getTime());
     expect(await adminScopeOf(runtime, (await runtime.storage.users.findById(admin.id))!)).toBeNull();
+  });
+  it('the assertion carries the services only for an application with sendServices, through the gateway', async () => {
+    const { runtime } = gw;
+    const chu = await gw.establishment('CHU claims');
+    const nurse = await gw.user({ establishmentId: chu.id, grant: false });
+    const cert = await gw.personalCertificate(nurse);
+    const service = await createService(runtime, REGION, chu.id, { name: 'Réanimation', code: 'REA' }, CELL);
+    await addMember(runtime, REGION, service.id, nurse.identifier, CELL);
+    await allowApplication(runtime, REGION, chu.id, 'opendrp', CELL);
+    await grantToService(runtime, REGION, service.id, 'opendrp', CELL);
+    const { cookies } = await signIn(gw, cert);
+    const claims = async () => (JSON.parse((await gw.request({ path: '/api/whoami', cert, cookies, headers: { accept: 'application/json' } })).body) as { claims: Record<string, unknown> }).claims;
+    expect((await claims()).services).toBeUndefined();
+    // The same application object the gateway was built with (config is read once at start).
+    const app = gw.config.applications[0]!;
+    app.sendServices = true;
+    // The signed assertion is reused for half its lifetime: let it expire so the next one is built with the flag.
+    gw.clock.advance((gw.config.assertion.ttlSeconds / 2) * 1000 + 1);
+    try {
+      expect((await claims()).services).toEqual(['REA']);
+    } finally {
+      app.sendServices = false;
+    }
   });
 });

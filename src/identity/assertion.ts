@@ -22,6 +22,8 @@ export interface AssertionClaims extends JWTPayload {
   auth_method: AuthMethod;
   establishment: { id: string; name: string | null } | null;
   legacy_username?: string;
+  /** Only for applications with `sendServices`: the person's services in their establishment. */
+  services?: string[];
   /** RFC 8705 certificate binding: base64url SHA-256 of the client certificate DER. Absent without a certificate (Pro Santé Connect). */
   cnf?: { 'x5t#S256': string };
   iat: number;
@@ -83,6 +85,7 @@ export async function signAssertion(key: SigningKey, input: SignAssertionInput):
     auth_method: identity.authMethod,
     establishment: identity.establishmentId ? { id: identity.establishmentId, name: identity.establishmentName } : null,
     ...(identity.legacyUsername ? { legacy_username: identity.legacyUsername } : {}),
+    ...(identity.services ? { services: identity.services } : {}),
     ...(identity.certificateSha256 ? { cnf: { 'x5t#S256': x5tS256(identity.certificateSha256) } } : {}),
   };
   return new SignJWT(claims)

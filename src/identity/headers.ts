@@ -22,6 +22,8 @@ export interface Identity {
   establishmentId: string | null;
   establishmentName: string | null;
   legacyUsername?: string | null;
+  /** The person's services in their establishment (codes, else names), for applications configured to receive them (`sendServices`). */
+  services?: string[] | null;
 }
 
 export interface ForwardedInfo {

@@ -9,6 +9,7 @@ import type { ApplicationConfig } from '../../config/index.ts';
 import { getSession, publishSessionChanges } from '../../session/index.ts';
 import { watchStore } from '../../events/index.ts';
 import { HotState } from './hot-state.ts';
+import { allowsCertificateKind } from '../../psc/policy.ts';
 import { createFastPath } from './fast-path.ts';
 import { pickLanguage } from '../i18n/index.ts';
 import { parse as parseCookie } from 'cookie';
@@ -178,6 +179,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (!application) return refuse(403, 'unknown_application');
       const resolution = await resolveCertificate(presentedCertificate(req.socket as TLSSocket), runtime.storage, runtime.clock);
       if (!resolution.ok) return refuse(403, resolution.reason);
+      if (!allowsCertificateKind(application, resolution.context.record.kind)) return refuse(403, 'method_not_allowed');
       const sid = unsignSessionId(req.headers.cookie, config.session.cookieName, deps.sessionSecret);
       const data = sid ? await getSession(deps.sessions.store, sid) : null;
       const verdict = evaluateSession(data?.auth, resolution.context.record.fingerprintSha256, hostFamily(application), runtime.clock.now().getTime(), limits);

@@ -10,6 +10,7 @@ import { decideAccess } from '../../authorization/access.ts';
 import { supersedeOnFirstUse } from '../../enrollment/renewal-supersede.ts';
 import { firstUseState, hasLegacy } from '../../legacy/index.ts';
 import { getSession } from '../../session/index.ts';
+import { allowsCertificateKind } from '../../psc/policy.ts';
 import type { SigningKey } from '../../identity/index.ts';
 import type { UpstreamProxy } from '../../proxy/upstream.ts';
 import { clientIp, presentedCertificate, requestHost } from '../context.ts';
@@ -108,6 +109,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     const connection = await certificateOf(socket, req);
     if (!connection) return false;
     const certificate = connection.certificate;
+    // An application that does not take this kind of certificate: the pipeline refuses (method_not_allowed).
+    if (!allowsCertificateKind(application, certificate.record.kind)) return false;
     const now = runtime.clock.now().getTime();
     // Cached or not, a certificate is refused the moment it expires.
     if (now >= certificate.record.notAfter) return false;

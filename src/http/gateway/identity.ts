@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { currentRequestId, setRequestJti } from '../../shared/request-context.ts';
 import type { ApplicationConfig, Config } from '../../config/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { Storage, User } from '../../storage/index.ts';
+import type { Storage } from '../../storage/index.ts';
+import type { User } from '../../model/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { applyIdentityHeaders, signAssertion, type AuthMethod, type Identity, type SigningKey } from '../../identity/index.ts';
 import { clientIp, requestHost } from '../context.ts';
 import { hasLegacy, legacyUsernameFor } from '../../legacy/index.ts';
+import { servicesClaim } from '../../services/index.ts';
 
 export interface IdentityDeps {
   config: Config;
@@ -32,6 +34,7 @@ async function buildIdentity(storage: Storage, user: User, certificate: Certific
     establishmentName: establishment?.name ?? null,
     // Only applications with legacy settings can have mappings: no query on the hot path for the others.
     legacyUsername: hasLegacy(app) ? await legacyUsernameFor(storage, user.id, app.id) : null,
+    services: app.sendServices ? await servicesClaim({ storage }, user.id, user.establishmentId) : null,
   };
 }
 
