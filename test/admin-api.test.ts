@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createToken } from '../src/tokens/index.ts';
-import type { Registration, User } from '../src/storage/index.ts';
+import type { Registration, User } from '../src/model/index.ts';
 import { PASSWORD, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';
 

@@ -22,7 +22,7 @@ import {
 } from '../src/approval/index.ts';
 import { verifyPassword } from '../src/authentication/password.ts';
 import { PasserelleError } from '../src/shared/errors.ts';
-import type { OutboxMessage, Registration, User } from '../src/storage/index.ts';
+import type { OutboxMessage, Registration, User } from '../src/model/index.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { pdfEncryption, readPdfText } from './helpers/pdf.ts';

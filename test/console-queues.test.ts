@@ -10,7 +10,7 @@ import { generate as totpCode } from 'otplib';
 import { registerConsoleCommands } from '../src/cli/commands/console.ts';
 import { createToken } from '../src/tokens/index.ts';
 import { TotpService } from '../src/console/index.ts';
-import type { Registration, User } from '../src/storage/index.ts';
+import type { Registration, User } from '../src/model/index.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';
 

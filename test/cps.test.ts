@@ -15,7 +15,7 @@ import { CpsTrust, cpsTrustFor, nationalIdFrom, openPrefill, parseNationalId, pr
 import { ManualClock } from '../src/shared/clock.ts';
 import { serverHosts } from '../src/app/runtime.ts';
 import { logger } from '../src/shared/logger.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 
 const REGISTRATION_HOST = 'inscription.localhost';
 const DAY = 86_400_000;

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../src/demo/app.ts';
 import { checkLegacyCredentials, cutOverUser, hashScheme, importLegacyAccounts, parseCsv, requireLegacyApplication, verifyLegacyHash } from '../src/legacy/index.ts';
 import { createToken } from '../src/tokens/index.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, freePort, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginPolicy } from '../src/regulation/login-policy.ts';
 import { INVALID_IDENTIFIER, auditedIdentifier } from '../src/authentication/audited-identifier.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';
 

@@ -12,7 +12,7 @@ import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import { parseMail } from './helpers/smtp.ts';
 import { MailWorker, createTransport, mailDir } from '../src/notification/index.ts';
 import { forgotPassword, RESET_PATH, RESET_TTL_MS } from '../src/portal/forgot-password.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const NEW_PASSWORD = 'une phrase que je retiens bien';

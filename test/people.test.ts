@@ -15,7 +15,7 @@ import { createToken } from '../src/tokens/index.ts';
 import { listApprovals } from '../src/console/index.ts';
 import { searchKey, searchKeySql } from '../src/people/fold.ts';
 import { PERSON_STATUSES, invitePerson, searchPeople, sendInvitationReminders, type PeoplePage, type PersonStatus } from '../src/people/index.ts';
-import type { Establishment, OutboxMessage, User } from '../src/storage/index.ts';
+import type { Establishment, OutboxMessage, User } from '../src/model/index.ts';
 import { PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';
 

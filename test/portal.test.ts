@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deactivatePerson, unlockPerson } from '../src/people/actions.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
-import type { OutboxMessage, User } from '../src/storage/index.ts';
+import type { OutboxMessage, User } from '../src/model/index.ts';
 import { formatDate } from '../src/shared/time.ts';
 import { t } from '../src/http/i18n/index.ts';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createToken } from '../src/tokens/index.ts';
 import { X509Crl } from '../src/pki/x509.ts';
-import type { Establishment, User } from '../src/storage/index.ts';
+import type { Establishment, User } from '../src/model/index.ts';
 import { csvCell, parisMidnight } from '../src/registry/index.ts';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends } from './helpers/backends.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_HOST, PASSWORD, csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 import { t } from '../src/http/i18n/index.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 import { resolveCertificate } from '../src/authentication/certificate.ts';
 import { redeemTicket } from '../src/sso/tickets.ts';
 

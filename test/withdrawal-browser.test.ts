@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAssets } from '../scripts/build-assets.ts';
 import { issueWithdrawalCode, withdrawalIdentifier } from '../src/enrollment/withdrawal-codes.ts';
-import type { User } from '../src/storage/index.ts';
+import type { User } from '../src/model/index.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CHROMIUM_ARGS = chromiumArgs();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueWithdrawalCode, withdrawalIdentifier } from '../src/enrollment/withdrawal-codes.ts';
 import { readCsr } from '../src/enrollment/withdrawal-csr.ts';
-import type { Establishment, User } from '../src/storage/index.ts';
+import type { Establishment, User } from '../src/model/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
 import { startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
 

@@ -8,7 +8,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { verifyPassword } from '../../src/authentication/password.ts';
-import type { User } from '../../src/storage/index.ts';
+import type { User } from '../../src/model/index.ts';
 import { APP_HOST, PASSWORD, csrfOf, type ClientCertificate, type TestGateway } from '../../test/helpers/gateway.ts';
 
 interface Reply {

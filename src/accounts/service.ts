@@ -1,7 +1,8 @@
 import type { Clock } from '../shared/clock.ts';
 import { READABLE_ALPHABET, type Random } from '../shared/random.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
-import type { Establishment, Repositories, Role, Storage, User } from '../storage/index.ts';
+import type { Repositories, Storage } from '../storage/index.ts';
+import type { Establishment, Role, User } from '../model/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { hashPassword } from '../authentication/password.ts';
 import { baseIdentifier, firstFreeIdentifier } from './identifier.ts';

@@ -1,7 +1,7 @@
 import type { ApplicationConfig, Config } from '../config/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { AccessRequest, User } from '../storage/index.ts';
+import type { AccessRequest, User } from '../model/index.ts';
 import { audited, decidedOnce, notFound, requirePending, requireReason } from './decision.ts';
 import { iso } from '../shared/time.ts';
 import { mailDeps, type Actor, type ApprovalDeps } from './deps.ts';

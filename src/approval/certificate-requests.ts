@@ -2,7 +2,7 @@ import { withdrawalIdentifier } from '../enrollment/withdrawal-codes.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { requireText } from '../accounts/validation.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import type { CertificateRequest, Establishment, User, WithdrawalCode } from '../storage/index.ts';
+import type { CertificateRequest, Establishment, User, WithdrawalCode } from '../model/index.ts';
 import { audited, decidedOnce, notFound, requirePending, requireReason } from './decision.ts';
 import { iso } from '../shared/time.ts';
 import { holderOf, queueWithdrawalDocuments, type Holder } from './withdrawal-documents.ts';

@@ -1,6 +1,6 @@
 import { retryOnUniqueViolation } from '../accounts/service.ts';
 import { enqueueMail } from '../notification/outbox.ts';
-import type { DecisionStatus, Registration } from '../storage/index.ts';
+import type { DecisionStatus, Registration } from '../model/index.ts';
 import { audited, decidedOnce, notFound, requirePending, requireReason } from './decision.ts';
 import { iso } from '../shared/time.ts';
 import { findDuplicates, type Duplicate } from './duplicates.ts';

@@ -3,7 +3,8 @@ import { enqueueMail } from '../notification/outbox.ts';
 import { renderWithdrawalPdf } from '../notification/pdf.ts';
 import { READABLE_ALPHABET } from '../shared/random.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { CertificateRequest, Establishment, Repositories, User } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { CertificateRequest, Establishment, User } from '../model/index.ts';
 import { mailDeps, type ApprovalDeps } from './deps.ts';
 
 const PDF_PASSWORD_LENGTH = 16;

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.ts';
 import { currentRequestId } from '../shared/request-context.ts';
-import type { AuditEventInput, AuditRepository } from '../storage/index.ts';
+import type { AuditRepository } from '../storage/index.ts';
+import type { AuditEventInput } from '../model/index.ts';
 
 /** Told of every event once it is written (metrics count logins, lockouts, revocations from here). */
 export type AuditListener = (event: AuditEventInput) => void;

@@ -1,4 +1,4 @@
-import type { CertificateRecord, Establishment, User } from '../storage/index.ts';
+import type { CertificateRecord, Establishment, User } from '../model/index.ts';
 import type { CpsCardInfo, CpsDenial } from '../cps/types.ts';
 import type { DenialReason } from './denials.ts';
 

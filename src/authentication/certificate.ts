@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.ts';
-import type { Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { DenialReason } from './denials.ts';
 import type { PresentedCertificate } from '../model/presented-certificate.ts';
 import { sha256Hex } from '../shared/hash.ts';

@@ -1,4 +1,5 @@
-import type { Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { LoginPolicy } from '../regulation/login-policy.ts';
 import type { CertificateContext } from './certificate.ts';

@@ -1,4 +1,5 @@
-import type { Repositories, Storage, User } from '../storage/index.ts';
+import type { Repositories, Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { accountDenial } from '../authentication/certificate.ts';
 import type { DenialReason } from '../authentication/denials.ts';

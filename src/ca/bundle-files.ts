@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CertificateRecord } from '../storage/index.ts';
+import type { CertificateRecord } from '../model/index.ts';
 import type { Pki } from '../pki/index.ts';
 import { buildPkcs12 } from '../pki/index.ts';
 

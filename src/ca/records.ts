@@ -1,5 +1,5 @@
 import type { ClientProfile, IssuedCertificate } from '../pki/index.ts';
-import type { CertificateKind, CertificateRecord, Establishment, User } from '../storage/index.ts';
+import type { CertificateKind, CertificateRecord, Establishment, User } from '../model/index.ts';
 
 /** The subject of a personal certificate comes from the account, whatever the CSR said. */
 export function personalProfile(user: User, organization: string): ClientProfile {

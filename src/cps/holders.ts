@@ -1,4 +1,5 @@
-import type { Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { NationalId } from './national-id.ts';
 
 export type HolderLookup = { ok: true; user: User } | { ok: false; problem: 'unknown_holder' | 'ambiguous_holder' };

@@ -1,7 +1,7 @@
 import type { PresentedCertificate } from '../model/presented-certificate.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { AuditEventInput } from '../storage/index.ts';
+import type { AuditEventInput } from '../model/index.ts';
 import { sealPrefill } from './prefill.ts';
 import type { CpsTrust } from './trust.ts';
 

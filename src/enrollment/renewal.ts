@@ -1,7 +1,8 @@
 import type { Runtime } from '../core/runtime.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { ForbiddenError } from '../shared/errors.ts';
-import type { CertificateRecord, Repositories, User } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { CertificateRecord, User } from '../model/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import { csrPublicKey, readCsr } from './withdrawal-csr.ts';
 

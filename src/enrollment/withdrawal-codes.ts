@@ -1,7 +1,8 @@
 import type { Clock } from '../shared/clock.ts';
 import { READABLE_ALPHABET, type Random } from '../shared/random.ts';
 import { hashPassword } from '../authentication/password.ts';
-import type { CertificateRequest, Repositories } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { CertificateRequest } from '../model/index.ts';
 
 /** Like seeds/002's "xqvAux7s": read off a PDF and typed by hand, so no 0/O, 1/l/I. */
 export const WITHDRAWAL_CODE_LENGTH = 8;

@@ -1,4 +1,5 @@
-import type { CertificateRequest, Establishment, Repositories, User, WithdrawalCode } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { CertificateRequest, Establishment, User, WithdrawalCode } from '../model/index.ts';
 import type { ParsedWithdrawalIdentifier } from './withdrawal-codes.ts';
 
 /** One code that the typed identifier could be asking for, with what its certificate will name. */

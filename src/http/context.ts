@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { ApplicationConfig } from '../config/index.ts';
 import type { CertificateContext, PresentedCertificate } from '../authentication/certificate.ts';
 import type { SessionAuth } from '../authentication/session-policy.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { Lang } from './i18n/index.ts';
 import { proxiedAddress } from './proxy-protocol.ts';
 

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
-import type { Repositories, User } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { applicationCutOver } from './first-use.ts';
 import { requireLegacyApplication } from './settings.ts';
 import type { LegacyMapping } from '../model/legacy.ts';

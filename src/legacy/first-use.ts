@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '../accounts/service.ts';
-import type { LegacyRepository, User } from '../storage/index.ts';
+import type { LegacyRepository } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { checkWithLockout, type LegacyContext } from './credentials.ts';
 import { cleanLegacyUsername } from './settings.ts';
 import type { LegacyMapping } from '../model/legacy.ts';

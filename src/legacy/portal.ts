@@ -1,4 +1,4 @@
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { checkWithLockout } from './credentials.ts';
 import { applicationCutOver } from './first-use.ts';
 import { legacyApplications } from './settings.ts';

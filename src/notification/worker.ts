@@ -7,7 +7,8 @@
 import type { Config } from '../config/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { logger } from '../shared/logger.ts';
-import type { OutboxMessage, Storage } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { OutboxMessage } from '../model/index.ts';
 import { isMailTemplateName, renderMail, type MailBrand } from './templates.ts';
 import { DEFAULT_MAIL_BRAND } from './body.tsx';
 import { createTransport, type MailTransport } from './transport.ts';

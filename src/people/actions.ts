@@ -7,7 +7,8 @@
  */
 import { audited } from '../approval/decision.ts';
 import { hashPassword } from '../authentication/password.ts';
-import type { CertificateRecord, Repositories } from '../storage/index.ts';
+import type { Repositories } from '../storage/index.ts';
+import type { CertificateRecord } from '../model/index.ts';
 import { performAction, type ActionOutcome, type ConsoleActor } from '../console/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import type { Outcome } from '../portal/fields.ts';

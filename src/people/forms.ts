@@ -4,7 +4,7 @@
  */
 import { FormCheck, type Outcome } from '../portal/fields.ts';
 import { BadRequestError } from '../shared/errors.ts';
-import type { Role } from '../storage/index.ts';
+import type { Role } from '../model/index.ts';
 import type { UpdatableIdentity } from '../model/people.ts';
 
 export interface IdentityForm {

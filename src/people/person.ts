@@ -1,6 +1,6 @@
 import { getCertificateRequest, type CertificateRequestView } from '../approval/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { AuditEvent, User } from '../storage/index.ts';
+import type { AuditEvent, User } from '../model/index.ts';
 import type { PersonRow } from '../model/people.ts';
 import { personStatus, type PersonStatus } from './status.ts';
 import type { PeopleDeps } from './deps.ts';

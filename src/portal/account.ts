@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { EmailChange, User } from '../storage/index.ts';
+import type { EmailChange, User } from '../model/index.ts';
 import { hashPassword, verifyPassword } from '../authentication/password.ts';
 import { LoginPolicy } from '../regulation/login-policy.ts';
 import { enqueueMail } from '../notification/outbox.ts';

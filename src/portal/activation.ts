@@ -1,4 +1,4 @@
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { hashPassword } from '../authentication/password.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';

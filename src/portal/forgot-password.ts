@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { enqueueMail } from '../notification/outbox.ts';
 import { renderMail } from '../notification/templates.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';
 

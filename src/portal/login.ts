@@ -1,4 +1,4 @@
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { auditedIdentifier } from '../authentication/audited-identifier.ts';
 import { verifyPassword } from '../authentication/password.ts';
 import { LoginPolicy } from '../regulation/login-policy.ts';

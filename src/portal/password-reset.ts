@@ -1,6 +1,6 @@
 import { hashPassword } from '../authentication/password.ts';
 import { enqueueMail } from '../notification/outbox.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { PasswordReset } from '../model/index.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import type { FieldError } from './fields.ts';

@@ -1,4 +1,4 @@
-import type { Establishment, Registration } from '../storage/index.ts';
+import type { Establishment, Registration } from '../model/index.ts';
 import { enqueueMail } from '../notification/outbox.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';

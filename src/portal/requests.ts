@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '../accounts/service.ts';
-import type { AccessRequest, CertificateRecord, CertificateRequest, User } from '../storage/index.ts';
+import type { AccessRequest, CertificateRecord, CertificateRequest, User } from '../model/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { PortalDeps, RequestContext } from './deps.ts';
 import { FormCheck, type Outcome } from './fields.ts';

@@ -1,4 +1,5 @@
-import type { Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { DenialReason } from '../authentication/denials.ts';
 import { decideAccountAccess } from '../authorization/access.ts';
 import { findCardHolder } from '../cps/holders.ts';

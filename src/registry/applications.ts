@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { applicationUrl } from '../approval/index.ts';
 import type { ApplicationConfig } from '../config/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import { decodeCursor, pageOf, type Page } from './cursor.ts';
 import type { RegistryDeps } from './deps.ts';
 import { iso } from '../shared/time.ts';

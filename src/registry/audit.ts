@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditEvent } from '../storage/index.ts';
+import type { AuditEvent } from '../model/index.ts';
 import { BadRequestError } from '../shared/errors.ts';
 import { csvLine } from './csv.ts';
 import type { CoordinatorActor, RegistryDeps } from './deps.ts';

@@ -1,7 +1,7 @@
 import { createCollectiveRequest, getCertificateRequest, type CertificateRequestView, type CreatedCollectiveRequest } from '../approval/index.ts';
 import { requireEmail, requireFiness, requireText } from '../accounts/validation.ts';
 import { BadRequestError, ConflictError, NotFoundError, PasserelleError } from '../shared/errors.ts';
-import type { Establishment } from '../storage/index.ts';
+import type { Establishment } from '../model/index.ts';
 import type { CoordinatorActor, RegistryDeps } from './deps.ts';
 import { iso } from '../shared/time.ts';
 import type { PersonRow } from '../model/registry.ts';

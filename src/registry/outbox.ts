@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OutboxMessage } from '../storage/index.ts';
+import type { OutboxMessage } from '../model/index.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { CoordinatorActor, RegistryDeps } from './deps.ts';
 import { iso } from '../shared/time.ts';

@@ -1,6 +1,6 @@
 import { createToken, listTokens, revokeToken, type ApiTokenView } from '../tokens/index.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { CoordinatorActor, RegistryDeps } from './deps.ts';
 
 /**

@@ -1,6 +1,7 @@
 import type { Auditor } from '../audit/auditor.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 
 /** Where the attempt came from, for the `user.lockout` audit line. */
 export interface AttemptContext {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Runtime } from '../core/runtime.ts';
 import type { ApplicationConfig } from '../config/index.ts';
-import type { User } from '../storage/index.ts';
+import type { User } from '../model/index.ts';
 import type { CertificateContext } from '../authentication/certificate.ts';
 import { accountDenial } from '../authentication/certificate.ts';
 import type { DenialReason } from '../authentication/denials.ts';

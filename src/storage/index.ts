@@ -41,7 +41,6 @@ import { DelegationRepository } from './repositories/delegation.ts';
 import { ChangeSeqRepository } from './repositories/change-seq.ts';
 import { ChangeTrackingDb, type ChangeListener } from './changes.ts';
 
-export type * from '../model/index.ts';
 export type { PscSessionRecord, PscSessionEndReason } from './repositories/psc-sessions.ts';
 export type { Db, Param } from './db.ts';
 export type {

@@ -5,7 +5,8 @@ import type { Auditor } from '../audit/auditor.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
-import type { ApiToken, Storage, User } from '../storage/index.ts';
+import type { Storage } from '../storage/index.ts';
+import type { ApiToken, User } from '../model/index.ts';
 import { newToken, parseToken } from './format.ts';
 import { iso } from '../shared/time.ts';
 

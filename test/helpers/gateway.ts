@@ -17,7 +17,7 @@ import { startDemoApp, type DemoApp } from '../../src/demo/app.ts';
 import { exportPrivateKeyPem, generateKeyPair } from '../../src/pki/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { logger } from '../../src/shared/logger.ts';
-import type { Establishment, User } from '../../src/storage/index.ts';
+import type { Establishment, User } from '../../src/model/index.ts';
 import { dropSchema, freshDatabaseUrl } from './backends.ts';
 
 export const APP_HOST = 'opendrp.localhost';

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../storage/index.ts';
+import type { AuditEvent } from '../../model/index.ts';
 import { BadRequestError } from '../../shared/errors.ts';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { resolveCertificate } from '../../authentication/certificate.ts';
 import { bearerToken, parseToken, verifyToken } from '../../tokens/index.ts';
-import type { ApiToken, User } from '../../storage/index.ts';
+import type { ApiToken, User } from '../../model/index.ts';
 import type { Actor } from '../../accounts/service.ts';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp, presentedCertificate } from '../context.ts';

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Runtime } from '../../core/runtime.ts';
-import type { User } from '../../storage/index.ts';
+import type { User } from '../../model/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { accountDenial } from '../../authentication/certificate.ts';
 import type { GatewayAuthenticator } from '../../authentication/gateway-login.ts';

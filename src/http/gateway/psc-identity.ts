@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { ApplicationConfig, Config } from '../../config/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { Storage, User } from '../../storage/index.ts';
+import type { Storage } from '../../storage/index.ts';
+import type { User } from '../../model/index.ts';
 import type { PscSessionAuth } from '../../psc/index.ts';
 import { applyIdentityHeaders, signAssertion, type Identity, type SigningKey } from '../../identity/index.ts';
 import { hasLegacy, legacyUsernameFor } from '../../legacy/index.ts';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { User } from '../../storage/index.ts';
+import type { User } from '../../model/index.ts';
 import type { HttpDeps } from '../deps.ts';
 import { sendJson, sendPage } from '../respond.ts';
 import { KEEPALIVE_PATH } from '../pages/portal/shell.tsx';

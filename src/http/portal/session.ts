@@ -1,6 +1,6 @@
 import session from 'express-session';
 import type { Request, RequestHandler, Response } from 'express';
-import type { User } from '../../storage/index.ts';
+import type { User } from '../../model/index.ts';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
 import { destroyCurrentSession, regenerateSession } from '../kit/session.ts';

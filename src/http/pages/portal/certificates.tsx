@@ -1,7 +1,7 @@
 import { t, type Lang } from '../../i18n/index.ts';
 import type { FieldError } from '../../../portal/fields.ts';
 import type { CertificateState } from '../../../portal/requests.ts';
-import type { CertificateRequest } from '../../../storage/index.ts';
+import type { CertificateRequest } from '../../../model/index.ts';
 import { CsrfField, ErrorSummary, PortalLayout, TextField, errorFor, type PortalPageProps } from './shell.tsx';
 import { formatDate } from '../../../shared/time.ts';
 

@@ -6,7 +6,7 @@ import { csrfToken } from '../../../kit/csrf.ts';
 import { sendPage } from '../../../respond.ts';
 import { t, type MessageKey } from '../../../i18n/index.ts';
 import { PasserelleError } from '../../../../shared/errors.ts';
-import type { User } from '../../../../storage/index.ts';
+import type { User } from '../../../../model/index.ts';
 import type { CoordinatorActor } from '../../../../registry/index.ts';
 import { isFieldErrorCode, type FieldProblem, type RegistryPageBase } from '../../../pages/console/registry/index.ts';
 

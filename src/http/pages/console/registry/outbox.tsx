@@ -1,6 +1,6 @@
 import { t } from '../../../i18n/index.ts';
 import type { OutboxMessageView } from '../../../../registry/index.ts';
-import type { OutboxMessage } from '../../../../storage/index.ts';
+import type { OutboxMessage } from '../../../../model/index.ts';
 import { ConsoleLayout } from '../layout.tsx';
 import { CsrfField, Table, type RegistryPageBase } from './components.tsx';
 import { formatCompactDate } from '../../../../shared/time.ts';
