@@ -7,7 +7,7 @@ import type { CertificateRecord, Establishment, User } from '../model/index.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { Actor } from '../model/actor.ts';
 import { generateCrl, issueClientCertificate, parseRevocationReason, type ClientProfile, type IssuedCertificate, type Pki, type RevocationReason } from '../pki/index.ts';
-import { certificateRecord, collectiveProfile, personalProfile, type CertificateOwner } from './records.ts';
+import { certificateRecord, type CertificateOwner } from './records.ts';
 
 export interface AuthorityDeps {
   pki: Pki;
@@ -42,17 +42,27 @@ export class CertificateAuthority {
   constructor(private readonly deps: AuthorityDeps) {}
 
   async issueForUser(user: User, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
-    return this.#issue(personalProfile(user, this.deps.organization), { kind: 'personal', userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subject: user.identifier }, publicKey, actor);
+    return this.#issue(this.personalProfile(user), { kind: 'personal', userId: user.id, establishmentId: user.establishmentId, label: requireLabel(label), subject: user.identifier }, publicKey, actor);
   }
 
   async issueCollective(establishment: Establishment, label: string, publicKey: CryptoKey, actor: Actor): Promise<CertificateRecord> {
     const machineLabel = requireLabel(label);
-    return this.#issue(collectiveProfile(establishment, machineLabel), { kind: 'collective', userId: null, establishmentId: establishment.id, label: machineLabel, subject: `establishment:${establishment.id}` }, publicKey, actor);
+    return this.#issue(this.collectiveProfile(establishment, machineLabel), { kind: 'collective', userId: null, establishmentId: establishment.id, label: machineLabel, subject: `establishment:${establishment.id}` }, publicKey, actor);
   }
 
-  /** The profile of a personal certificate: the subject comes from the account, never from the CSR. */
+  /*
+   * The profiles: only the authority decides what a certificate says (subject and, through the profile's
+   * kind, its extensions in src/pki) — never the CSR, never the caller.
+   */
+
+  /** A personal certificate: the subject comes from the account, never from the CSR. */
   personalProfile(user: User): ClientProfile {
-    return personalProfile(user, this.deps.organization);
+    return { kind: 'personal', identifier: user.identifier, givenName: user.givenName, familyName: user.familyName, email: user.email, organization: this.deps.organization };
+  }
+
+  /** A shared workstation: the establishment and the machine label, never a person. */
+  collectiveProfile(establishment: Establishment, machineLabel: string): ClientProfile {
+    return { kind: 'collective', establishmentId: establishment.id, establishmentName: establishment.name, machineLabel };
   }
 
   /** Signs a certificate; nothing is recorded until `recordIssued` runs (so the caller's transaction stays short). */

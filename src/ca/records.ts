@@ -1,15 +1,5 @@
-import type { ClientProfile, IssuedCertificate } from '../pki/index.ts';
-import type { CertificateKind, CertificateRecord, Establishment, User } from '../model/index.ts';
-
-/** The subject of a personal certificate comes from the account, whatever the CSR said. */
-export function personalProfile(user: User, organization: string): ClientProfile {
-  return { kind: 'personal', identifier: user.identifier, givenName: user.givenName, familyName: user.familyName, email: user.email, organization };
-}
-
-/** A shared workstation: the establishment and the machine label, never a person. */
-export function collectiveProfile(establishment: Establishment, machineLabel: string): ClientProfile {
-  return { kind: 'collective', establishmentId: establishment.id, establishmentName: establishment.name, machineLabel };
-}
+import type { IssuedCertificate } from '../pki/index.ts';
+import type { CertificateKind, CertificateRecord } from '../model/index.ts';
 
 /** Whose certificate it is: a person's, or an establishment's shared workstation. */
 export interface CertificateOwner {

@@ -7,7 +7,7 @@ import type { AuditEventInput } from '../model/index.ts';
 import { parseWithdrawalIdentifier } from './withdrawal-codes.ts';
 import { csrPublicKey, readCsr, type ReadCsr } from './withdrawal-csr.ts';
 import { withdrawalCandidates, type WithdrawalCandidate } from './withdrawal-lookup.ts';
-import { collectiveProfile, type CertificateOwner } from '../ca/records.ts';
+import type { CertificateOwner } from '../ca/records.ts';
 import { samePublicKey } from './withdrawal-retry.ts';
 
 export interface RedeemInput {
@@ -194,7 +194,7 @@ export class WithdrawalService {
       return this.runtime.authority.personalProfile(owner);
     }
     if (!establishment) throw new ConflictError('establishment_missing', 'the establishment of this request no longer exists');
-    return collectiveProfile(establishment, request.label);
+    return this.runtime.authority.collectiveProfile(establishment, request.label);
   }
 
   #result(pem: string, serial: string, label: string): RedeemResult {
