@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { observeRequest } from '../observability/metrics.ts';
 import { newRequestContext, type RequestContext } from '../shared/request-context.ts';
-import { pinoLogger } from '../shared/logger.ts';
+import { accessLogger } from '../shared/logger.ts';
 import { clientIp } from './context.ts';
 
 /** Where a request was answered: the listener's surface and, on the gateway, the application id ('-' otherwise). */
@@ -29,7 +29,7 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, labels: 
     // A response cut before its end (client gone, forced stop) is counted as 499, as nginx does.
     const status = res.writableFinished ? res.statusCode : 499;
     observeRequest(labels.surface, labels.app, status, seconds);
-    const log = pinoLogger();
+    const log = accessLogger();
     if (log.isLevelEnabled('info')) {
       log.info(
         {
