@@ -1,10 +1,8 @@
 import type { TLSSocket } from 'node:tls';
 import type { Request } from 'express';
-import type { ApplicationConfig } from '../config/index.ts';
-import type { CertificateContext, PresentedCertificate } from '../authentication/certificate.ts';
+import type { PresentedCertificate } from '../authentication/certificate.ts';
 import type { SessionAuth } from '../authentication/session-policy.ts';
-import type { User } from '../model/index.ts';
-import type { Lang } from './i18n/index.ts';
+import type { GatewayLocals } from './kit/locals.ts';
 import { proxiedAddress } from './proxy-protocol.ts';
 
 declare module 'express-session' {
@@ -17,15 +15,9 @@ declare module 'express-session' {
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
-    /** What the pipeline learns about a request, stage by stage (res.locals). */
-    interface Locals {
-      lang: Lang;
-      application: ApplicationConfig;
-      certificate: CertificateContext;
-      auth?: SessionAuth;
-      user?: User;
-      sessionExpired?: boolean;
-    }
+    /** What the gateway pipeline learns about a request (src/http/kit/locals.ts says which surface sets what). */
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Locals extends GatewayLocals {}
   }
 }
 

@@ -1,4 +1,5 @@
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { GatewayResponse } from '../kit/locals.ts';
 import type { HttpDeps } from '../deps.ts';
 import { declareNewUser, firstUseState, hasLegacy, signInWithLegacy, type LegacyApplication, type LegacySignInResult } from '../../legacy/index.ts';
 import { LegacyFirstUsePage, LEGACY_FIELDS, type FirstUseError } from '../pages/legacy/first-use.tsx';
@@ -25,9 +26,9 @@ export function legacyFirstUse(deps: HttpDeps): Router {
   const { config } = runtime;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
-  const legacyApp = (res: Response): LegacyApplication | null => (hasLegacy(res.locals.application) ? res.locals.application : null);
+  const legacyApp = (res: GatewayResponse): LegacyApplication | null => (hasLegacy(res.locals.application) ? res.locals.application : null);
 
-  function render(req: Request, res: Response, status: number, state: 'choice' | 'linked' | 'closed', extra: { error?: FirstUseError; remainingAttempts?: number; legacyUsername?: string; next?: string } = {}): void {
+  function render(req: Request, res: GatewayResponse, status: number, state: 'choice' | 'linked' | 'closed', extra: { error?: FirstUseError; remainingAttempts?: number; legacyUsername?: string; next?: string } = {}): void {
     const body = (req.body ?? {}) as Record<string, unknown>;
     sendPage(
       res,
@@ -51,7 +52,7 @@ export function legacyFirstUse(deps: HttpDeps): Router {
   }
 
   /** A stale form: the kit's one answer (gateway.csrf), back to the first-use page. */
-  const refusal = (req: Request, res: Response): CsrfRefusal => ({
+  const refusal = (req: Request, res: GatewayResponse): CsrfRefusal => ({
     action: 'gateway.csrf',
     actor: res.locals.user!.identifier,
     certificateSerial: res.locals.certificate.record.serial,

@@ -1,4 +1,5 @@
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { GatewayResponse } from '../kit/locals.ts';
 import { z } from 'zod';
 import type { HttpDeps } from '../deps.ts';
 import { RenewalService } from '../../enrollment/renewal.ts';
@@ -62,7 +63,7 @@ export function renewalRoutes(deps: HttpDeps): Router {
   });
 
   /** Runs one renewal action; successes are audited by the service, refusals here. */
-  async function audited(req: Request, res: Response, action: string, fn: () => Promise<unknown>): Promise<void> {
+  async function audited(req: Request, res: GatewayResponse, action: string, fn: () => Promise<unknown>): Promise<void> {
     try {
       sendJson(res, 200, await fn());
     } catch (error) {
@@ -83,7 +84,7 @@ export function renewalRoutes(deps: HttpDeps): Router {
     }
   }
 
-  function mayRenew(res: Response): boolean {
+  function mayRenew(res: GatewayResponse): boolean {
     try {
       service.holder(res.locals.certificate);
       return true;
@@ -92,7 +93,7 @@ export function renewalRoutes(deps: HttpDeps): Router {
     }
   }
 
-  const refusal = (_req: Request, res: Response): CsrfRefusal => ({
+  const refusal = (_req: Request, res: GatewayResponse): CsrfRefusal => ({
     action: 'gateway.csrf',
     actor: res.locals.certificate.owner?.identifier ?? null,
     certificateSerial: res.locals.certificate.record.serial,

@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
 import { csrfToken, requireCsrf as requireCsrfKit } from '../kit/csrf.ts';
@@ -6,6 +6,7 @@ import { sendPage } from '../respond.ts';
 import { t } from '../i18n/index.ts';
 import { NOTICES, PORTAL_ASSETS, PortalMessagePage, type PortalPageProps } from '../pages/portal/index.ts';
 import type { RequestContext } from '../../portal/deps.ts';
+import type { PortalResponse } from './locals.ts';
 import { safeNext as safeNextPath } from '../kit/safe-next.ts';
 import { fields } from '../kit/forms.ts';
 
@@ -14,12 +15,12 @@ export const formBody = express.urlencoded({ extended: false, limit: '16kb', par
 // Shared readers (src/http/kit), importable from here as before.
 export { fields };
 
-export function requestContext(req: Request, res: Response): RequestContext {
+export function requestContext(req: Request, res: PortalResponse): RequestContext {
   return { ip: clientIp(req), lang: res.locals.lang };
 }
 
 /** Props every portal page needs: language, who is signed in, the CSRF token, a notice. */
-export function pageProps(deps: HttpDeps, req: Request, res: Response): PortalPageProps & { csrfToken: string } {
+export function pageProps(deps: HttpDeps, req: Request, res: PortalResponse): PortalPageProps & { csrfToken: string } {
   const user = res.locals.portalUser;
   const ok = typeof req.query.ok === 'string' ? req.query.ok : null;
   return {
@@ -45,7 +46,7 @@ export function requireCsrf(deps: HttpDeps): RequestHandler {
 }
 
 /** 429 with Retry-After and a page that says how long to wait. */
-export function sendRateLimited(deps: HttpDeps, req: Request, res: Response, retryAfterSeconds: number, back: string): void {
+export function sendRateLimited(deps: HttpDeps, req: Request, res: PortalResponse, retryAfterSeconds: number, back: string): void {
   const props = pageProps(deps, req, res);
   res.setHeader('Retry-After', String(retryAfterSeconds));
   sendPage(

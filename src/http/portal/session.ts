@@ -1,25 +1,14 @@
 import session from 'express-session';
 import type { Request, RequestHandler, Response } from 'express';
-import type { User } from '../../model/index.ts';
 import type { HttpDeps } from '../deps.ts';
 import { clientIp } from '../context.ts';
 import { destroyCurrentSession, regenerateSession } from '../kit/session.ts';
+import type {} from './locals.ts';
 import { evaluatePortalSession, shouldTouch, type PortalSessionAuth, type PortalSessionLimits } from '../../portal/session.ts';
 
 declare module 'express-session' {
   interface SessionData {
     portal?: PortalSessionAuth;
-  }
-}
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Locals {
-      /** The signed-in portal user, re-read on every request. */
-      portalUser?: User;
-      portalSessionExpired?: boolean;
-    }
   }
 }
 

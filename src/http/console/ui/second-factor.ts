@@ -8,19 +8,10 @@ import { sendJson, sendPage, wantsHtml } from '../../respond.ts';
 import { ChallengePage, EnrolPage, RecoveryCodesPage, type CodeProblem } from '../../pages/console/totp/pages.tsx';
 import { regenerateSession, saveSession } from '../../kit/session.ts';
 import { actorOf, coordinatorOf, shellOf, text } from './shell.ts';
+import type {} from './locals.ts';
 
 export const CHALLENGE_PATH = '/second-facteur';
 export const ENROL_PATH = '/second-facteur/activation';
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Locals {
-      /** The coordinator's TOTP enrolment, looked up once per console request. */
-      secondFactorState?: SecondFactorState;
-    }
-  }
-}
 
 /** One TOTP service per console, its seeds sealed with the configured key (or one derived from the session secret). */
 export function consoleTotp(deps: HttpDeps): TotpService {

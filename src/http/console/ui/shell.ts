@@ -1,19 +1,21 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Runtime } from '../../../core/runtime.ts';
 import type { ConsoleActor } from '../../../console/index.ts';
+import type { User } from '../../../model/index.ts';
+import type { ConsoleResponse } from './locals.ts';
 import { clientIp } from '../../context.ts';
 import { csrfToken } from '../../kit/csrf.ts';
 import { t, type Lang, type MessageKey } from '../../i18n/index.ts';
 
 /** The signed-in coordinator (set by requireConsoleAccess). */
-export function coordinatorOf(res: Response): NonNullable<Response['locals']['user']> {
+export function coordinatorOf(res: ConsoleResponse): User {
   const user = res.locals.user;
   if (!user) throw new Error('console route without requireConsoleAccess');
   return user;
 }
 
 /** Who acts, for the domain operations and the audit trail: identifier, IP, certificate. */
-export function actorOf(req: Request, res: Response): ConsoleActor {
+export function actorOf(req: Request, res: ConsoleResponse): ConsoleActor {
   const user = coordinatorOf(res);
   return { name: user.identifier, ip: clientIp(req), userId: user.id, certificateSerial: res.locals.certificate.record.serial };
 }
@@ -34,7 +36,7 @@ export function noticeOf(lang: Lang, query: Request['query']): string | null {
 }
 
 /** What every console page needs: language, coordinator, CSRF token for its forms, a notice. */
-export function shellOf(req: Request, res: Response, runtime: Runtime): { lang: Lang; coordinator: { identifier: string }; csrfToken: string; notice: string | null } {
+export function shellOf(req: Request, res: ConsoleResponse, runtime: Runtime): { lang: Lang; coordinator: { identifier: string }; csrfToken: string; notice: string | null } {
   const lang = res.locals.lang;
   return { lang, coordinator: { identifier: coordinatorOf(res).identifier }, csrfToken: csrfToken(req.session, runtime.random), notice: req.method === 'GET' ? noticeOf(lang, req.query) : null };
 }
