@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-interface Stat {
+export interface Stat {
   pid: number;
   ppid: number;
   cpuUs: number;
@@ -27,7 +27,8 @@ function stat(pid: number): Stat | null {
   }
 }
 
-function tree(root: number): Stat[] {
+/** The process and all its descendants. */
+export function tree(root: number): Stat[] {
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map((name) => stat(Number(name)))
@@ -50,8 +51,18 @@ export function treeCpuUs(root: number): number {
   return tree(root).reduce((sum, s) => sum + s.cpuUs, 0);
 }
 
-/** RSS of each process of the tree that runs the named program (e.g. 'node', 'nginx'). */
-export function treeRss(root: number): { total: number; processes: number[] } {
-  const processes = tree(root).map((s) => s.rssBytes).filter((b) => b > 0);
-  return { total: processes.reduce((a, b) => a + b, 0), processes };
+export interface TreeRss {
+  /** The whole tree (primary and workers, nginx's master and workers). */
+  total: number;
+  /** Each process of the tree. */
+  processes: number[];
+  /** The largest direct child of the root (a cluster worker); null when the root has none. */
+  maxChild: number | null;
+}
+
+export function treeRss(root: number): TreeRss {
+  const members = tree(root).filter((s) => s.rssBytes > 0);
+  const children = members.filter((s) => s.ppid === root).map((s) => s.rssBytes);
+  const processes = members.map((s) => s.rssBytes);
+  return { total: processes.reduce((a, b) => a + b, 0), processes, maxChild: children.length ? Math.max(...children) : null };
 }
