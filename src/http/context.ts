@@ -22,8 +22,9 @@ declare global {
 }
 
 export function presentedCertificate(socket: TLSSocket): PresentedCertificate {
-  const peer = socket.getPeerCertificate?.(false);
-  const der = peer && 'raw' in peer && peer.raw ? new Uint8Array(peer.raw) : null;
+  // The DER only: getPeerCertificate() would also decode every field into a JS object, on each new connection.
+  const peer = socket.getPeerX509Certificate?.();
+  const der = peer ? new Uint8Array(peer.raw) : null;
   const error = socket.authorizationError;
   return { der, authorized: socket.authorized === true, authorizationError: error ? (typeof error === 'string' ? error : ((error as Error & { code?: string }).code ?? error.message)) : null };
 }
