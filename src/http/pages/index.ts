@@ -9,7 +9,7 @@ export {
   type DeniedPageProps,
 } from './denied.tsx';
 export { UpstreamErrorPage, type UpstreamErrorPageProps } from './upstream-error.tsx';
-export { LOGOUT_CSRF_FIELD, LoggedOutPage, type LoggedOutPageProps } from './logged-out.tsx';
+export { LoggedOutPage, type LoggedOutPageProps } from './logged-out.tsx';
 export { ErrorPage, type ErrorPageProps } from './error.tsx';
 export { FormExpiredPage } from './form-expired.tsx';
 export { CRL_PATH, HelpPage, JWKS_PATH, applicationUrl, type HelpApplication, type HelpPageProps } from './help.tsx';

@@ -4,7 +4,7 @@ import { safeUrl } from './rich.tsx';
 import { applicationLabel } from './application-label.ts';
 
 /** Field name of the CSRF token in the logout form (same as the login form). */
-export const LOGOUT_CSRF_FIELD = 'csrf';
+const LOGOUT_CSRF_FIELD = 'csrf';
 
 export interface LoggedOutPageProps extends PageProps {
   applicationName: string;

@@ -16,7 +16,7 @@ import { ocspRoutes } from './ocsp.ts';
 
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
-/** The public listener: server TLS only. Help, JWKS, CRL, OCSP, CA chain, health; the portal comes later. */
+/** The public listener: server TLS only. The portal, help, JWKS, CRL, OCSP, CA chain, health. */
 export function createPublicApp(deps: HttpDeps): Express {
   const { runtime, signingKey } = deps;
   const { config } = runtime;
