@@ -1,5 +1,5 @@
 /**
- * Gateway overhead benchmark: `npm run bench` (tsx scripts/bench.ts).
+ * In-process gateway overhead benchmark: `npm run bench:inprocess` (tsx scripts/bench.ts; `npm run bench` is the proxy bench, scripts/bench-proxy.ts).
  *
  * Starts a whole Passerelle in this process with the test harness (real TLS listeners,
  * SQLite + in-process sessions, the demo app as upstream) and measures, with keep-alive
