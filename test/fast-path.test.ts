@@ -136,6 +136,20 @@ describe.each(matrix)('lean proxy path on $name', ({ databaseUrl, redisUrl }) =>
     }
   });
 
+  it('X-Forwarded-Host keeps the port the client named and X-Forwarded-Port says it', async () => {
+    const { agent, cert, cookies } = await session();
+    try {
+      const port = String(gw.listeners.gatewayPort);
+      const answer = await gw.request({ path: '/api/whoami', cert, cookies, agent, headers: { accept: 'application/json', host: `opendrp.localhost:${port}` } });
+      expect(answer.status).toBe(200);
+      const { headers } = JSON.parse(answer.body) as { headers: Record<string, string> };
+      expect(headers['x-forwarded-host']).toBe(`opendrp.localhost:${port}`);
+      expect(headers['x-forwarded-port']).toBe(port);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('idle and absolute session limits still apply to cached sessions', async () => {
     const { agent, get } = await session();
     try {

@@ -153,6 +153,7 @@ describe.each(matrix)('gateway on $name', ({ databaseUrl, redisUrl }) => {
       expect(body.headers['x-passerelle-certificate-sha256']).toBe(cert.fingerprint);
       expect(body.headers['x-forwarded-proto']).toBe('https');
       expect(body.headers['x-forwarded-host']).toBe(APP_HOST);
+      expect(body.headers['x-forwarded-port']).toBe('443');
       expect(body.headers['x-forwarded-for']).toBe('127.0.0.1');
       expect(body.claims.name).toBe(`${user.givenName} ${user.familyName}`);
       // Non-ASCII travels only inside the JWT.

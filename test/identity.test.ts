@@ -39,7 +39,7 @@ const IDENTITY: Identity = {
   establishmentName: 'Clinique du Parc — Lyon',
   legacyUsername: 'hlefevre',
 };
-const FORWARDED = { for: '192.0.2.10', host: 'opendrp.localhost:9443', proto: 'https' as const };
+const FORWARDED = { for: '192.0.2.10', host: 'opendrp.localhost:9443', port: '9443', proto: 'https' as const };
 const ISSUER = 'https://passerelle.localhost:8443';
 
 let dir: string;
@@ -99,6 +99,7 @@ describe('applyIdentityHeaders', () => {
       'x-passerelle-assertion': 'a.b.c',
       'x-forwarded-for': '192.0.2.10',
       'x-forwarded-host': 'opendrp.localhost:9443',
+      'x-forwarded-port': '9443',
       'x-forwarded-proto': 'https',
     });
     for (const value of Object.values(headers)) {

@@ -99,7 +99,7 @@ describe('/readyz follows outages', () => {
     // First the database (and the PKI) is opened, then Redis is awaited: /readyz says which.
     const waiting = await eventually(async () => {
       const answer = await readyz(server);
-      return answer.status === 503 && /redis/.test(String((answer.body.checks as Record<string, string> | undefined)?.startup)) ? answer : false;
+      return answer.status === 503 && /redis/.test(String(((answer.body as { checks?: Record<string, string> }).checks)?.startup)) ? answer : false;
     }, `not ready, waiting for redis (log: ${server.raw().slice(-2000)})`);
     expect(waiting.body).toMatchObject({ error: 'not_ready', failed: ['startup'], checks: { database: 'ok' } });
     await eventually(() => server.lines.some((l) => l.msg === 'dependency unreachable at start, retrying' && l.dependency === 'redis'), 'the retry is logged');

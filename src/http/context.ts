@@ -29,6 +29,13 @@ export function presentedCertificate(socket: TLSSocket): PresentedCertificate {
   return { der, authorized: socket.authorized === true, authorizationError: error ? (typeof error === 'string' ? error : ((error as Error & { code?: string }).code ?? error.message)) : null };
 }
 
+/** X-Forwarded-Host/-Port/-For/-Proto as the application receives them: the Host as sent (port kept), the port it names or 443. */
+export function forwardedInfo(req: { headers: { host?: string | undefined } } & Parameters<typeof clientIp>[0]): { for: string; host: string; port: string; proto: 'https' } {
+  const host = (req.headers.host ?? '').trim().toLowerCase();
+  const port = /:(\d+)$/.exec(host)?.[1] ?? '443';
+  return { for: clientIp(req) ?? 'unknown', host, port, proto: 'https' };
+}
+
 /** The host name a request was sent to, without port, lower case. */
 export function requestHost(req: { headers: { host?: string | undefined } }): string {
   return (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();

@@ -28,7 +28,10 @@ export interface Identity {
 
 export interface ForwardedInfo {
   for: string;
+  /** The Host the client sent, port included when it gave one. */
   host: string;
+  /** The port the client connected to: the Host's, else HTTPS's default. */
+  port: string;
   proto: 'https';
 }
 
@@ -150,5 +153,6 @@ export function applyIdentityHeaders(headers: IncomingHttpHeaders, input: Identi
   setHeader(headers, names.assertion, assertion);
   setHeader(headers, 'X-Forwarded-For', forwarded.for);
   setHeader(headers, 'X-Forwarded-Host', forwarded.host);
+  setHeader(headers, 'X-Forwarded-Port', forwarded.port);
   setHeader(headers, 'X-Forwarded-Proto', forwarded.proto);
 }

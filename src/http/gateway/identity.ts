@@ -7,7 +7,7 @@ import type { Storage } from '../../storage/index.ts';
 import type { User } from '../../model/index.ts';
 import type { CertificateContext } from '../../authentication/certificate.ts';
 import { applyIdentityHeaders, signAssertion, type AuthMethod, type Identity, type SigningKey } from '../../identity/index.ts';
-import { clientIp, requestHost } from '../context.ts';
+import { forwardedInfo } from '../context.ts';
 import { hasLegacy, legacyUsernameFor } from '../../legacy/index.ts';
 import { servicesClaim } from '../../services/index.ts';
 
@@ -67,7 +67,7 @@ export function applyPreparedIdentity(deps: Pick<IdentityDeps, 'config'>, req: I
     identity: prepared.identity,
     names: app.headers,
     assertion: prepared.assertion,
-    forwarded: { for: clientIp(req) ?? 'unknown', host: requestHost(req), proto: 'https' },
+    forwarded: forwardedInfo(req),
     sessionCookie: deps.config.session.cookieName,
     upgrade,
   });

@@ -6,7 +6,7 @@ import type { User } from '../../model/index.ts';
 import type { PscSessionAuth } from '../../psc/index.ts';
 import { applyIdentityHeaders, signAssertion, type Identity, type SigningKey } from '../../identity/index.ts';
 import { hasLegacy, legacyUsernameFor } from '../../legacy/index.ts';
-import { clientIp, requestHost } from '../context.ts';
+import { forwardedInfo } from '../context.ts';
 
 /**
  * The identity of a Pro Santé Connect session for the application: no certificate (no
@@ -34,7 +34,7 @@ export async function setPscIdentityHeaders(deps: { config: Config; storage: Sto
     identity,
     names: app.headers,
     assertion,
-    forwarded: { for: clientIp(req) ?? 'unknown', host: requestHost(req), proto: 'https' },
+    forwarded: forwardedInfo(req),
     sessionCookie: deps.config.session.cookieName,
     upgrade: false,
   });
