@@ -2,9 +2,12 @@
  * A real OpenID Connect provider (node-oidc-provider) standing in for Pro Santé Connect: served
  * over TLS on localhost, PSC's scopes and claims (SubjectNameID = 8 + RPPS, given_name,
  * family_name, SubjectRefPro with profession codes), acr `eidas1`, PKCE required, sid in ID
- * tokens (back-channel logout). No login UI: the interaction route signs in `nextAccount`.
+ * tokens (back-channel logout), RP-initiated logout. The interaction route signs in `nextAccount`
+ * at once, or, with `interactive` set (the browser test), shows a page where the national
+ * identifier is typed and checked against `nextAccount` first.
  */
 import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, exportJWK, SignJWT, type JWK } from 'jose';
 import Provider from 'oidc-provider';
@@ -22,6 +25,8 @@ export interface TestPscProvider {
   clientSecret: string;
   /** Who the next authorization signs in (their `sub` is `psc-<rpps>`). */
   nextAccount: PscProfessionalFixture | null;
+  /** Show a sign-in page (national identifier + "Valider") instead of signing `nextAccount` in at once. */
+  interactive: boolean;
   /** The sid of the last sign-in, as the provider put it in the ID token. */
   lastSid: string | null;
   /** A back-channel logout token for `sid`, signed with the provider's own key. */
@@ -58,7 +63,7 @@ export async function startPscProvider(options: { port: number; certPem: string;
     scopes: ['openid', 'scope_all'],
     claims: { openid: ['sub'], scope_all: ['SubjectNameID', 'preferred_username', 'given_name', 'family_name', 'SubjectRefPro'] },
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true }, rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource } },
     cookies: { keys: ['psc-test-cookie-key-0123456789abcdef'] },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount(_ctx: unknown, sub: string) {
@@ -84,6 +89,7 @@ export async function startPscProvider(options: { port: number; certPem: string;
     clientId,
     clientSecret,
     nextAccount: null,
+    interactive: false,
     lastSid: null,
     async logoutToken(claims) {
       const now = Math.floor(Date.now() / 1000);
@@ -101,22 +107,35 @@ export async function startPscProvider(options: { port: number; certPem: string;
   void publicKey;
 
   const callback = provider.callback();
+  /** Ends the interaction: `account` signed in with PSC's acr and amr, scopes granted. */
+  const signInAs = async (req: IncomingMessage, res: ServerResponse, account: PscProfessionalFixture) => {
+    const details = await provider.interactionDetails(req, res);
+    const accountId = `psc-${account.rpps}`;
+    accounts.set(accountId, account);
+    const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    grant.addOIDCScope('openid scope_all');
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { login: { accountId, acr: 'eidas1', amr: ['mfa', 'otp'] }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  };
   server.on('request', (req, res) => {
-    const match = /^\/interaction\/([^/?]+)/.exec(req.url ?? '');
+    const match = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? '');
     if (!match) return callback(req, res);
+    const uid = match[1]!;
     void (async () => {
-      const details = await provider.interactionDetails(req, res);
       const account = state.nextAccount;
-      if (!account) {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'no test account' }, { mergeWithLastSubmission: false });
-        return;
+      if (!state.interactive) {
+        if (account) return signInAs(req, res, account);
+        await provider.interactionDetails(req, res);
+        return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'no test account' }, { mergeWithLastSubmission: false });
       }
-      const accountId = `psc-${account.rpps}`;
-      accounts.set(accountId, account);
-      const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
-      grant.addOIDCScope('openid scope_all');
-      const grantId = await grant.save();
-      await provider.interactionFinished(req, res, { login: { accountId, acr: 'eidas1', amr: ['mfa', 'otp'] }, consent: { grantId } }, { mergeWithLastSubmission: false });
+      // The sign-in page: the national identifier (8 + RPPS) of `nextAccount`, as e-CPS would ask for it.
+      await provider.interactionDetails(req, res);
+      if (req.method === 'POST' && match[2]) {
+        const typed = new URLSearchParams(await bodyOf(req)).get('nationalId')?.trim();
+        if (account && typed === `8${account.rpps}`) return signInAs(req, res, account);
+        return sendHtml(res, 401, signInPage(uid, true));
+      }
+      sendHtml(res, 200, signInPage(uid, false));
     })().catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
@@ -127,4 +146,42 @@ export async function startPscProvider(options: { port: number; certPem: string;
     state.lastSid = code.sid ?? null;
   });
   return state;
+}
+
+function bodyOf(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+}
+
+/** The stand-in's sign-in page (no external resources: the test machine has no network). */
+function signInPage(uid: string, refused: boolean): string {
+  return page(
+    'Pro Santé Connect (test)',
+    `${refused ? '<p role="alert">Identifiant national inconnu.</p>' : ''}<form method="post" action="/interaction/${encodeURIComponent(uid)}/login">` +
+      '<label for="nationalId">Identifiant national</label> <input id="nationalId" name="nationalId" autocomplete="off"> <button type="submit">Valider</button></form>',
+  );
+}
+
+/** oidc-provider's logout confirmation, without its external font: the form it gives plus a "yes" button. */
+function logoutSource(ctx: { body: unknown }, form: string): Promise<void> {
+  ctx.body = page('Déconnexion de Pro Santé Connect', `${form}<button type="submit" form="op.logoutForm" value="yes" name="logout">Se déconnecter</button>`);
+  return Promise.resolve();
+}
+
+function postLogoutSuccessSource(ctx: { body: unknown }): Promise<void> {
+  ctx.body = page('Déconnecté de Pro Santé Connect', '<p>Vous êtes déconnecté.</p>');
+  return Promise.resolve();
 }

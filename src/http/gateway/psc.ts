@@ -223,9 +223,13 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
   });
 
   // Logout started here (RP-initiated): our session ends, then the provider's.
-  router.get(GATEWAY_LOGOUT, (req, res, next) => {
-    if (!res.locals.psc) return next();
-    sendPage(res, 200, LoggedOutPage({ lang: res.locals.lang, applicationName: res.locals.application.name, loginUrl: PSC_PATHS.login, confirm: { action: PSC_PATHS.logout, csrfToken: csrfToken(req.session, runtime.random) } }));
+  router.get(GATEWAY_LOGOUT, async (req, res, next) => {
+    const psc = res.locals.psc;
+    if (!psc) return next();
+    // The confirmation's POST is answered by a redirect to the provider: its origin joins form-action.
+    const endSession = await client.endSessionUrl(psc.idToken, hostUrl(req, port, PSC_PATHS.loggedOut)).catch(() => null);
+    const page = LoggedOutPage({ lang: res.locals.lang, applicationName: res.locals.application.name, loginUrl: PSC_PATHS.login, confirm: { action: PSC_PATHS.logout, csrfToken: csrfToken(req.session, runtime.random) } });
+    sendPage(res, 200, page, { formAction: endSession ? [new URL(endSession).origin] : [] });
   });
   router.post(PSC_PATHS.logout, form, async (req, res) => {
     const psc = res.locals.psc;
