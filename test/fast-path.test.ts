@@ -44,6 +44,9 @@ async function until(ask: () => Promise<{ status: number; body: string }>, done:
   return { ...last, tries };
 }
 
+/** A flag or a count as an answer `until` can wait on. */
+const state = (value: boolean | number) => Promise.resolve({ status: Number(value), body: '' });
+
 const matrix = databaseBackends().flatMap((db) => sessionBackends().map((s) => ({ name: `${db.name} + ${s.name} sessions`, databaseUrl: db.url, redisUrl: s.url })));
 
 describe.each(matrix)('lean proxy path on $name', ({ databaseUrl, redisUrl }) => {
@@ -191,16 +194,16 @@ describe.skipIf(redisUrls.length === 0)('event channel on Redis (not run here: n
     b.onHealthChange((healthy) => health.push(healthy));
     const admin = new Redis(url);
     try {
-      await until(async () => ({ status: a.healthy && b.healthy ? 200 : 0, body: '' }), (status) => status === 200);
+      await until(() => state(a.healthy && b.healthy), (status) => status === 1);
       a.publish({ kind: 'store', tables: ['certificates'] });
-      await until(async () => ({ status: heard.length, body: '' }), (status) => status > 0);
+      await until(() => state(heard.length), (status) => status > 0);
       expect(heard).toContainEqual({ kind: 'store', tables: ['certificates'] });
       heard.length = 0;
       // Cut every subscriber connection, as a Redis restart or a network cut would.
       await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
-      await until(async () => ({ status: health.includes(false) ? 1 : 0, body: '' }), (status) => status === 1);
+      await until(() => state(health.includes(false)), (status) => status === 1);
       expect(health).toContain(false);
-      await until(async () => ({ status: b.healthy ? 1 : 0, body: '' }), (status) => status === 1);
+      await until(() => state(b.healthy), (status) => status === 1);
       expect(b.healthy).toBe(true);
       expect(heard).toContainEqual({ kind: 'store', tables: ['*'] });
       expect(await admin.pubsub('NUMSUB', EVENTS_CHANNEL)).toEqual([EVENTS_CHANNEL, 2]);

@@ -118,7 +118,7 @@ const pscSchema = z
   .prefault({});
 
 /** Console actions the four-eyes rule can apply to (src/console/actions.ts runs them). */
-export const FOUR_EYES_ACTIONS = [
+export const CONSOLE_FOUR_EYES_ACTIONS = [
   'registration.approve',
   'registration.reject',
   'certificate-request.approve',
@@ -127,6 +127,15 @@ export const FOUR_EYES_ACTIONS = [
   'access-request.approve',
   'access-request.reject',
 ] as const;
+export type ConsoleFourEyesAction = (typeof CONSOLE_FOUR_EYES_ACTIONS)[number];
+/**
+ * An establishment administrator's actions the rule can apply to (src/services/four-eyes.ts):
+ * another administrator of the same establishment, or the cell, confirms. The cell's own
+ * actions on people and services stay direct.
+ */
+export const ESTABLISHMENT_FOUR_EYES_ACTIONS = ['establishment.person.deactivate', 'establishment.person.reactivate', 'establishment.service.grant'] as const;
+export type EstablishmentFourEyesAction = (typeof ESTABLISHMENT_FOUR_EYES_ACTIONS)[number];
+export const FOUR_EYES_ACTIONS = [...CONSOLE_FOUR_EYES_ACTIONS, ...ESTABLISHMENT_FOUR_EYES_ACTIONS] as const;
 export type FourEyesAction = (typeof FOUR_EYES_ACTIONS)[number];
 
 /** #rgb or #rrggbb: written into a stylesheet, so nothing else gets through. */
@@ -323,7 +332,7 @@ export function crossFieldProblems(tree: Record<string, unknown>, requireSecrets
   }
   problems.push(...pscProblems(tree, apps));
   // Workers share sessions, limits and cache invalidations through Redis; in-process state would split.
-  if (tree.workers !== undefined && String(tree.workers) !== '1' && !((tree.redis ?? {}) as Record<string, unknown>).url) {
+  if (tree.workers !== undefined && tree.workers !== 1 && tree.workers !== '1' && !((tree.redis ?? {}) as Record<string, unknown>).url) {
     problems.push('workers: more than one worker needs shared sessions: set redis.url (REDIS_URL)');
   }
   if (tree.mode === 'production') {

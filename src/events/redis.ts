@@ -37,7 +37,8 @@ export function redisChannel(options: RedisChannelOptions): EventChannel {
   const listeners = new Listeners<Invalidation>();
   const health = new Listeners<boolean>();
   const common = { lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000) };
-  const publisher = new Redis(options.url, { ...common, enableOfflineQueue: false, connectionName: 'passerelle-events-pub' });
+  // The offline queue keeps what a short-lived process (the CLI's `cert revoke`) publishes before its connection is up; close() waits for it.
+  const publisher = new Redis(options.url, { ...common, enableOfflineQueue: true, connectionName: 'passerelle-events-pub' });
   const subscriber = new Redis(options.url, { ...common, connectionName: 'passerelle-events-sub' });
   const onError = (error: Error) => options.onError?.(error);
   publisher.on('error', onError);
@@ -81,9 +82,11 @@ export function redisChannel(options: RedisChannelOptions): EventChannel {
     onHealthChange: (listener) => health.add(listener),
     async close() {
       setHealthy(false);
-      publisher.disconnect();
       subscriber.disconnect();
-      await Promise.resolve();
+      // Sends what is queued, then closes; a Redis that is down gets one second, then the connection is dropped.
+      const timer = setTimeout(() => publisher.disconnect(), 1000);
+      await publisher.quit().catch(() => undefined);
+      clearTimeout(timer);
     },
   };
 }

@@ -119,7 +119,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     cookie: { secure: true, httpOnly: true, sameSite: 'lax', path: '/', maxAge: limits.absoluteTimeoutMs },
   });
 
-  const proxy: RequestHandler = async (req, res, next) => {
+  const proxy: RequestHandler = async (req, res) => {
     const application = res.locals.application;
     await setIdentityHeaders({ config, storage: runtime.storage, clock: runtime.clock, signingKey: deps.signingKey }, req, application, res.locals.user!, res.locals.certificate);
     // The application's response carries its own headers; of ours only HSTS (our TLS) stays.

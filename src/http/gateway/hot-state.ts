@@ -135,7 +135,7 @@ export class HotState {
   keepIdentity(sid: string, applicationId: string, entry: IdentityEntry): void {
     if (entry.generation !== this.generation) return;
     let perApp = this.identities.get(sid);
-    if (!perApp) bounded(this.identities, this.maxEntries).set(sid, (perApp = new Map()));
+    if (!perApp) bounded(this.identities, this.maxEntries).set(sid, (perApp = new Map<string, IdentityEntry>()));
     perApp.set(applicationId, entry);
   }
 
