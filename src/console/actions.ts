@@ -11,12 +11,12 @@ import {
 } from '../approval/index.ts';
 import { notFound, requirePending, requireReason } from '../approval/decision.ts';
 import { holderOf } from '../approval/withdrawal-documents.ts';
-import { FOUR_EYES_ACTIONS, type FourEyesAction } from '../config/schema.ts';
+import { CONSOLE_FOUR_EYES_ACTIONS, type ConsoleFourEyesAction } from '../config/schema.ts';
 import { ConflictError } from '../shared/errors.ts';
 
 /** The decisions the console takes on queue items; each can be put under the four-eyes rule. */
-export type ConsoleAction = FourEyesAction;
-export const CONSOLE_ACTIONS: readonly ConsoleAction[] = FOUR_EYES_ACTIONS;
+export type ConsoleAction = ConsoleFourEyesAction;
+export const CONSOLE_ACTIONS: readonly ConsoleAction[] = CONSOLE_FOUR_EYES_ACTIONS;
 
 export type TargetKind = 'registration' | 'certificate-request' | 'access-request';
 

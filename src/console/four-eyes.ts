@@ -1,6 +1,7 @@
 import type { ApprovalDeps } from '../approval/index.ts';
 import { isUniqueViolation } from '../accounts/service.ts';
 import type { Config } from '../config/index.ts';
+import type { FourEyesAction } from '../config/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PasserelleError } from '../shared/errors.ts';
 import { actionParams, actionSpec, isConsoleAction, type ActionParams, type ConsoleAction, type TargetKind } from './actions.ts';
 import type { ConsoleActor } from './actor.ts';
@@ -51,8 +52,8 @@ export function view(record: ApprovalRecord): ApprovalView {
   };
 }
 
-/** Whether an action needs a second coordinator under the current configuration. */
-export function needsSecondApproval(config: Config, action: ConsoleAction): boolean {
+/** Whether an action needs a second approval under the current configuration. */
+export function needsSecondApproval(config: Config, action: FourEyesAction): boolean {
   return config.console.fourEyes.enabled && config.console.fourEyes.actions.includes(action);
 }
 

@@ -5,3 +5,12 @@ export { createService, updateService, deleteService, addMember, removeMember, g
 export { addAdmin, removeAdmin, allowApplication, disallowApplication } from './delegation.ts';
 export { establishmentSubject } from './audit.ts';
 export { adminScopeOf } from './admins.ts';
+export {
+  administratorAction,
+  confirmAdministratorAction,
+  cancelAdministratorAction,
+  pendingApprovals,
+  isEstablishmentAction,
+  type AdminActionOutcome,
+  type EstablishmentApproval,
+} from './four-eyes.ts';

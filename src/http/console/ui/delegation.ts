@@ -1,14 +1,29 @@
 import { Router, type Request } from 'express';
 import type { HttpDeps } from '../../deps.ts';
-import { addAdmin, allowApplication, createService, disallowApplication, establishmentInScope, removeAdmin } from '../../../services/index.ts';
+import {
+  addAdmin,
+  allowApplication,
+  cancelAdministratorAction,
+  confirmAdministratorAction,
+  createService,
+  disallowApplication,
+  establishmentInScope,
+  pendingApprovals,
+  removeAdmin,
+} from '../../../services/index.ts';
 import { DelegationPage } from '../../pages/console/establishment/pages.tsx';
 import { sendPage } from '../../respond.ts';
 import { fields } from '../../kit/forms.ts';
-import { actorOf, text } from './shell.ts';
+import { actorOf, coordinatorOf, text } from './shell.ts';
 import { formAction, pageBase, scopeOf } from './scope.ts';
 
 function param(req: Request): string {
   const value = req.params.id;
+  return typeof value === 'string' ? value.slice(0, 100) : '';
+}
+
+function approvalParam(req: Request): string {
+  const value = req.params.approval;
   return typeof value === 'string' ? value.slice(0, 100) : '';
 }
 
@@ -24,10 +39,11 @@ export function delegationRoutes(deps: HttpDeps): Router {
 
   router.get('/etablissements/:id/delegation', async (req, res) => {
     const target = await establishmentInScope(runtime, scopeOf(res), actorOf(req, res), param(req));
-    const [admins, allowed, services] = await Promise.all([
+    const [admins, allowed, services, approvals] = await Promise.all([
       runtime.storage.delegation.admins(target.id),
       runtime.storage.delegation.allowedApplications(target.id),
       runtime.storage.services.listByEstablishment(target.id),
+      pendingApprovals(runtime, target.id),
     ]);
     sendPage(
       res,
@@ -38,8 +54,17 @@ export function delegationRoutes(deps: HttpDeps): Router {
         admins,
         applications: runtime.config.applications.map((a) => ({ id: a.id, name: a.name, allowed: allowed.includes(a.id) })),
         services,
+        approvals,
+        userId: coordinatorOf(res).id,
       }),
     );
+  });
+  // The cell confirms or cancels an administrator's action waiting for a second approval.
+  router.post('/etablissements/:id/delegation/validations/:approval/valider', async (req, res) => {
+    await formAction(res, base(req), () => confirmAdministratorAction(runtime, scopeOf(res), approvalParam(req), actorOf(req, res)));
+  });
+  router.post('/etablissements/:id/delegation/validations/:approval/annuler', async (req, res) => {
+    await formAction(res, base(req), () => cancelAdministratorAction(runtime, scopeOf(res), approvalParam(req), actorOf(req, res)));
   });
   router.post('/etablissements/:id/delegation/administrateurs', async (req, res) => {
     await formAction(res, base(req), () => addAdmin(runtime, scopeOf(res), param(req), text(fields(req).person, 200), actorOf(req, res)));

@@ -1,7 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { HttpDeps } from '../../deps.ts';
-import { INVITATION_DAYS, deactivatePerson, invitePerson, personStatus, reactivatePerson, resendActivation, updateIdentity } from '../../../people/index.ts';
-import { addMember, outOfScope, personInScope, removeMember } from '../../../services/index.ts';
+import { INVITATION_DAYS, invitePerson, isPersonStatus, personStatus, resendActivation, updateIdentity } from '../../../people/index.ts';
+import { addMember, administratorAction, cancelAdministratorAction, confirmAdministratorAction, outOfScope, pendingApprovals, personInScope, removeMember } from '../../../services/index.ts';
+import { needsSecondApproval } from '../../../console/index.ts';
+import { EstablishmentApprovalsPage, EstablishmentConfirmPage } from '../../pages/console/establishment/approvals.tsx';
+import { t } from '../../i18n/index.ts';
 import { createCollectiveRequest } from '../../../approval/index.ts';
 import { csvLine } from '../../../registry/csv.ts';
 import { ConflictError } from '../../../shared/errors.ts';
@@ -9,7 +12,7 @@ import { EstablishmentAuditPage, EstablishmentInvitePage, EstablishmentPeoplePag
 import { sendPage } from '../../respond.ts';
 import { fields } from '../../kit/forms.ts';
 import { ErrorPage } from '../../pages/index.ts';
-import { actorOf, text } from './shell.ts';
+import { actorOf, coordinatorOf, text } from './shell.ts';
 import { formAction, pageBase, scopeOf } from './scope.ts';
 
 const AUDIT_PAGE = 200;
@@ -43,14 +46,17 @@ export function establishmentRoutes(deps: HttpDeps): Router {
   router.get('/personnes', async (req, res) => {
     const establishmentId = establishmentOf(res);
     const now = runtime.clock.now().getTime();
-    const people = await runtime.storage.services.peopleOf(establishmentId, null);
+    // The status filter is on the status the console shows (derived: invitation sent, expired…).
+    const status = isPersonStatus(req.query.statut) ? req.query.statut : null;
+    const people = (await runtime.storage.services.peopleOf(establishmentId, null)).map((p) => ({ ...p, personStatus: personStatus(p as never, now) })).filter((p) => !status || p.personStatus === status);
     const memberships = await Promise.all(people.map((p) => runtime.storage.services.membershipsOf(p.id)));
     sendPage(
       res,
       200,
       EstablishmentPeoplePage({
         ...(await pageBase(req, res, runtime)),
-        people: people.map((p, i) => ({ ...p, personStatus: personStatus(p as never, now), services: memberships[i]!.filter((m) => m.establishmentId === establishmentId).map((m) => m.serviceName) })),
+        status,
+        people: people.map((p, i) => ({ ...p, services: memberships[i]!.filter((m) => m.establishmentId === establishmentId).map((m) => m.serviceName) })),
       }),
     );
   });
@@ -121,14 +127,51 @@ export function establishmentRoutes(deps: HttpDeps): Router {
     const person = await personInScope(runtime, scopeOf(res), actor, param(req, 'id'));
     await formAction(res, back(req), () => removeMember(runtime, scopeOf(res), param(req, 'service'), person.id, actor));
   });
-  const accountActions = { renvoyer: resendActivation, desactiver: deactivatePerson, reactiver: reactivatePerson } as const;
-  for (const [path, run] of Object.entries(accountActions)) {
+  router.post('/personnes/:id/renvoyer', async (req, res) => {
+    const actor = actorOf(req, res);
+    const person = await personInScope(runtime, scopeOf(res), actor, param(req, 'id'));
+    await formAction(res, back(req), () => resendActivation(runtime, person.id, actor));
+  });
+  // Deactivate and reactivate: a confirmation page first; under the four-eyes rule the action then waits for a second approval.
+  const accountActions = { desactiver: ['establishment.person.deactivate', 'deactivate'], reactiver: ['establishment.person.reactivate', 'reactivate'] } as const;
+  for (const [path, [action, key]] of Object.entries(accountActions)) {
+    router.get(`/personnes/:id/${path}`, async (req, res) => {
+      const person = await personInScope(runtime, scopeOf(res), actorOf(req, res), param(req, 'id'));
+      const lang = res.locals.lang;
+      const name = `${person.givenName} ${person.familyName}`;
+      const lead = t(lang, `services.confirm.${key}.lead`) + (needsSecondApproval(runtime.config, action) ? ` ${t(lang, 'services.confirm.fourEyes')}` : '');
+      sendPage(
+        res,
+        200,
+        EstablishmentConfirmPage({
+          ...(await pageBase(req, res, runtime)),
+          title: t(lang, `services.confirm.${key}.title`, { name }),
+          lead,
+          facts: [
+            [t(lang, 'services.col.identifier'), person.identifier],
+            [t(lang, 'services.col.email'), person.email],
+          ],
+          action: `${back(req)}/${path}`,
+          submit: t(lang, `services.person.${key}`),
+          cancel: back(req),
+          danger: key === 'deactivate',
+        }),
+      );
+    });
     router.post(`/personnes/:id/${path}`, async (req, res) => {
-      const actor = actorOf(req, res);
-      const person = await personInScope(runtime, scopeOf(res), actor, param(req, 'id'));
-      await formAction(res, back(req), () => run(runtime, person.id, actor));
+      await formAction(res, back(req), () => administratorAction(runtime, scopeOf(res), action, { personId: param(req, 'id') }, actorOf(req, res)));
     });
   }
+
+  router.get('/validations', async (req, res) => {
+    sendPage(res, 200, EstablishmentApprovalsPage({ ...(await pageBase(req, res, runtime)), approvals: await pendingApprovals(runtime, establishmentOf(res)), userId: coordinatorOf(res).id }));
+  });
+  router.post('/validations/:approval/valider', async (req, res) => {
+    await formAction(res, '/validations', () => confirmAdministratorAction(runtime, scopeOf(res), param(req, 'approval'), actorOf(req, res)));
+  });
+  router.post('/validations/:approval/annuler', async (req, res) => {
+    await formAction(res, '/validations', () => cancelAdministratorAction(runtime, scopeOf(res), param(req, 'approval'), actorOf(req, res)));
+  });
 
   router.get('/postes', async (req, res) => {
     const requests = await runtime.storage.certificateRequests.list({ establishmentId: establishmentOf(res) });

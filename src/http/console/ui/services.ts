@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { HttpDeps } from '../../deps.ts';
-import { addMember, createService, deleteService, grantToService, removeMember, revokeFromService, serviceInScope, updateService } from '../../../services/index.ts';
+import { addMember, administratorAction, createService, deleteService, removeMember, revokeFromService, serviceInScope, updateService } from '../../../services/index.ts';
 import { ServicePage, ServicesPage } from '../../pages/console/establishment/pages.tsx';
 import { sendPage } from '../../respond.ts';
 import { fields } from '../../kit/forms.ts';
@@ -81,7 +81,10 @@ export function servicesRoutes(deps: HttpDeps): Router {
   });
   router.post('/services/:id/applications', async (req, res) => {
     const body = fields(req);
-    await formAction(res, back(req), () => grantToService(runtime, scopeOf(res), param(req, 'id'), text(body.application, 100), actorOf(req, res)));
+    // Under the four-eyes rule an administrator's grant waits for a second approval.
+    await formAction(res, back(req), () =>
+      administratorAction(runtime, scopeOf(res), 'establishment.service.grant', { serviceId: param(req, 'id'), applicationId: text(body.application, 100) ?? '' }, actorOf(req, res)),
+    );
   });
   router.post('/services/:id/applications/retirer', async (req, res) => {
     const body = fields(req);

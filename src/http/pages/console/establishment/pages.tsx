@@ -1,14 +1,16 @@
 import { t } from '../../../i18n/index.ts';
 import type { EstablishmentPerson, ServiceAccess, ServiceMember, ServiceMembership, ServiceSummary } from '../../../../model/services.ts';
 import type { AuditEvent, CertificateRequest } from '../../../../model/index.ts';
-import type { PersonStatus } from '../../../../people/index.ts';
-import { StatusBadge, formatDate } from '../people/parts.tsx';
+import { PERSON_STATUSES, type PersonStatus } from '../../../../people/index.ts';
+import type { EstablishmentApproval } from '../../../../services/index.ts';
+import { ApprovalList } from './approvals.tsx';
+import { StatusBadge, formatDate, statusLabel } from '../people/parts.tsx';
 import { PostButton, SelectForm, Shell, TextField, type EstablishmentPageBase } from './parts.tsx';
 
 type App = { id: string; name: string };
 const enc = encodeURIComponent;
 
-export function EstablishmentPeoplePage(props: EstablishmentPageBase & { people: Array<EstablishmentPerson & { personStatus: PersonStatus; services: string[] }> }) {
+export function EstablishmentPeoplePage(props: EstablishmentPageBase & { status: PersonStatus | null; people: Array<EstablishmentPerson & { personStatus: PersonStatus; services: string[] }> }) {
   const { lang } = props;
   return (
     <Shell {...props} title={t(lang, 'services.people.title')} page="establishment-people" section="people">
@@ -17,6 +19,20 @@ export function EstablishmentPeoplePage(props: EstablishmentPageBase & { people:
           {t(lang, 'services.people.invite')}
         </a>
       </p>
+      <form method="get" action="/personnes" class="inline-form" data-testid="status-filter">
+        <label for="f-status">{t(lang, 'services.people.filter')}</label>{' '}
+        <select id="f-status" name="statut">
+          <option value="">{t(lang, 'services.people.filterAll')}</option>
+          {PERSON_STATUSES.map((s) => (
+            <option key={s} value={s} selected={s === props.status}>
+              {statusLabel(lang, s)}
+            </option>
+          ))}
+        </select>{' '}
+        <button class="button button-secondary" type="submit">
+          {t(lang, 'services.people.filterSubmit')}
+        </button>
+      </form>
       {props.people.length === 0 ? (
         <p>{t(lang, 'services.people.empty')}</p>
       ) : (
@@ -151,10 +167,15 @@ export function EstablishmentPersonPage(props: EstablishmentPersonProps) {
       <section aria-labelledby="account-title">
         <h2 id="account-title">{t(lang, 'services.person.actions')}</h2>
         {person.invitationPending ? <PostButton action={`${base}/renvoyer`} csrfToken={csrfToken} label={t(lang, 'services.person.resend')} /> : null}
+        {/* Both go through a confirmation page (GET), as on the cell's console. */}
         {person.status === 'deactivated' ? (
-          <PostButton action={`${base}/reactiver`} csrfToken={csrfToken} label={t(lang, 'services.person.reactivate')} />
+          <a class="button button-secondary" href={`${base}/reactiver`}>
+            {t(lang, 'services.person.reactivate')}
+          </a>
         ) : (
-          <PostButton action={`${base}/desactiver`} csrfToken={csrfToken} label={t(lang, 'services.person.deactivate')} danger />
+          <a class="button button-danger" href={`${base}/desactiver`}>
+            {t(lang, 'services.person.deactivate')}
+          </a>
         )}
       </section>
     </Shell>
@@ -347,6 +368,9 @@ export interface DelegationPageProps extends EstablishmentPageBase {
   admins: Array<{ userId: string; identifier: string; givenName: string; familyName: string }>;
   applications: Array<App & { allowed: boolean }>;
   services: ServiceSummary[];
+  /** Administrators' actions waiting for a second approval (the cell may confirm them). */
+  approvals: EstablishmentApproval[];
+  userId: string;
 }
 
 /** The cell's page about one establishment: its administrators, what it may grant, its services. */
@@ -392,6 +416,10 @@ export function DelegationPage(props: DelegationPageProps) {
             </li>
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="approvals-title">
+        <h2 id="approvals-title">{t(lang, 'services.approvals.title')}</h2>
+        <ApprovalList lang={lang} csrfToken={csrfToken} approvals={props.approvals} base={`${base}/validations`} userId={props.userId} />
       </section>
       <ServicesList {...props} />
     </Shell>

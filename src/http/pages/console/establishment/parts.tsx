@@ -7,6 +7,7 @@ export const ESTABLISHMENT_NAV: ReadonlyArray<{ href: string; key: MessageKey; s
   { href: '/personnes', key: 'services.nav.people', section: 'people' },
   { href: '/services', key: 'services.nav.services', section: 'services' },
   { href: '/postes', key: 'services.nav.workstations', section: 'workstations' },
+  { href: '/validations', key: 'services.nav.approvals', section: 'approvals' },
   { href: '/journal', key: 'services.nav.audit', section: 'audit' },
 ];
 

@@ -124,6 +124,9 @@ export function EstablishmentPage(props: EstablishmentPageProps) {
         <li>
           <a href={`/etablissements/${e.id}/modifier`}>{t(lang, 'registry.establishment.edit')}</a>
         </li>
+        <li>
+          <a href={`/etablissements/${e.id}/delegation`}>{t(lang, 'services.delegation.link')}</a>
+        </li>
         {props.deletable ? (
           <li>
             <a href={`/etablissements/${e.id}/supprimer`}>{t(lang, 'registry.establishment.delete')}</a>
