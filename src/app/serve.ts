@@ -11,6 +11,7 @@ import { startMailWorker } from '../notification/index.ts';
 import { startRenewalNotices } from '../enrollment/renewal-schedule.ts';
 import { startPeriodicJob } from '../shared/periodic.ts';
 import { sendInvitationReminders } from '../people/invitations.ts';
+import { purgePscSessions } from '../psc/index.ts';
 import { Readiness } from '../observability/readiness.ts';
 import { collectProcessMetrics, countAuditEvent, setEventChannelState, setMetricSources } from '../observability/metrics.ts';
 import { DependencyTimeout, waitFor } from './wait-for.ts';
@@ -93,7 +94,9 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
       const mailWorker = startMailWorker(runtime);
       const renewalNotices = startRenewalNotices(runtime);
       const invitationReminders = startPeriodicJob('invitation reminders', () => sendInvitationReminders(runtime), 3_600_000);
-      closers.push(() => mailWorker.stop(), () => renewalNotices.stop(), () => invitationReminders.stop());
+      // Pro Santé Connect session rows past the sessions' absolute limit (+ a day): hourly, one DELETE.
+      const pscPurge = startPeriodicJob('psc session purge', () => purgePscSessions(runtime), 3_600_000);
+      closers.push(() => mailWorker.stop(), () => renewalNotices.stop(), () => invitationReminders.stop(), () => pscPurge.stop());
     }
 
     if (config.demo.enabled && periodicJobs) {

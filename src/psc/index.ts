@@ -4,3 +4,4 @@ export { professionalFrom, professionLabel, type PscProfessional } from './claim
 export { decidePscSignIn, type PscSignInDecision } from './sign-in.ts';
 export { allowsMethod, allowsCertificate, allowsCertificateKind, allowsPsc } from './policy.ts';
 export { evaluatePscSession, type PscSessionAuth, type PscSessionVerdict } from './session.ts';
+export { purgePscSessions, pscSessionRetentionMs } from './purge.ts';
