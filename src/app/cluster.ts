@@ -3,6 +3,9 @@ import os from 'node:os';
 import { WORKER_INDEX_ENV, workerIndexFromEnv, type Config } from '../config/index.ts';
 import { logger } from '../shared/logger.ts';
 import { onStopSignals } from './stop-signals.ts';
+import { clusterReadiness } from './cluster-readiness.ts';
+import { startAdminListener } from '../http/admin/app.ts';
+import { clusterMetricsText } from '../observability/metrics.ts';
 
 /**
  * `workers: auto | N` — one machine, every core. The primary only forks and watches; each
@@ -28,11 +31,12 @@ export function runsAsPrimary(config: Config): boolean {
 }
 
 /**
- * The primary: forks `workerCount` workers, replaces one that dies (at most once per second per
+ * The primary: runs the admin listener for all workers (/readyz asks each, /metrics sums them),
+ * forks `workerCount` workers, replaces one that dies (at most once per second per
  * slot, so a crash loop does not spin), forwards SIGTERM/SIGINT (each worker drains as a single
  * process would) and exits when they have all stopped, with the first non-zero code seen.
  */
-export function runPrimary(config: Config): Promise<void> {
+export async function runPrimary(config: Config): Promise<void> {
   const count = workerCount(config);
   const slots = new Map<Worker, number>();
   let stopping = false;
@@ -45,7 +49,12 @@ export function runPrimary(config: Config): Promise<void> {
     slots.set(worker, index);
   };
 
-  return new Promise((resolve) => {
+  const admin = config.listeners.admin.enabled
+    ? await startAdminListener({ report: () => clusterReadiness(slots, count, () => stopping), metrics: clusterMetricsText }, config.listeners.admin.host, config.listeners.admin.port)
+    : null;
+  if (admin) logger.info('admin listening', { host: config.listeners.admin.host, port: admin.port, workers: count });
+
+  await new Promise<void>((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
       const index = slots.get(worker) ?? 0;
       slots.delete(worker);
@@ -74,4 +83,5 @@ export function runPrimary(config: Config): Promise<void> {
     logger.info('starting workers', { workers: count });
     for (let index = 0; index < count; index += 1) fork(index);
   });
+  await admin?.close();
 }

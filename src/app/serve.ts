@@ -16,7 +16,9 @@ import { Readiness } from '../observability/readiness.ts';
 import { collectProcessMetrics, countAuditEvent, setEventChannelState, setMetricSources } from '../observability/metrics.ts';
 import { DependencyTimeout, waitFor } from './wait-for.ts';
 import { onStopSignals } from './stop-signals.ts';
+import cluster from 'node:cluster';
 import { runPrimary, runsAsPrimary, workerIndex } from './cluster.ts';
+import { answerReadinessQuestions } from './cluster-readiness.ts';
 
 /** What `serve` has opened so far, closed in reverse order on stop (or on a failed start). */
 type Closer = () => Promise<void>;
@@ -60,7 +62,9 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
   onStopSignals((signal) => void stop(signal));
 
   try {
-    if (config.listeners.admin.enabled) {
+    // Under `workers` the primary runs the admin listener and asks each worker (src/app/cluster-readiness.ts).
+    answerReadinessQuestions(readiness);
+    if (config.listeners.admin.enabled && !cluster.isWorker) {
       const admin = await startAdminListener(readiness, config.listeners.admin.host, config.listeners.admin.port);
       closers.push(() => admin.close());
       logger.info('admin listening', { host: config.listeners.admin.host, port: admin.port });

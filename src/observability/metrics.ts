@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEventInput } from '../model/index.ts';
 
 /**
@@ -7,6 +7,8 @@ import type { AuditEventInput } from '../model/index.ts';
  * request costs two map look-ups and two additions.
  */
 export const registry = new Registry();
+// Under `workers`, the primary's /metrics sums every worker's (prom-client asks each worker over IPC for this registry).
+AggregatorRegistry.setRegistries([registry]);
 
 const requests = new Counter({
   name: 'passerelle_http_requests_total',
@@ -158,3 +160,9 @@ export function metricsText(): Promise<string> {
 }
 
 export const METRICS_CONTENT_TYPE = registry.contentType;
+
+const aggregator = new AggregatorRegistry();
+/** The cluster primary's view: every worker's metrics, counters summed (process metrics per worker). */
+export function clusterMetricsText(): Promise<string> {
+  return aggregator.clusterMetrics();
+}

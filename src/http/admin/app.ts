@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { METRICS_CONTENT_TYPE, metricsText } from '../../observability/metrics.ts';
-import type { Readiness } from '../../observability/readiness.ts';
+import type { Readiness, ReadinessReport } from '../../observability/readiness.ts';
 import { logger } from '../../shared/logger.ts';
 
 /**
@@ -26,7 +26,14 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
-export function adminHandler(readiness: Readiness): (req: IncomingMessage, res: ServerResponse) => void {
+/** What the admin listener reports: one process's readiness and metrics, or (cluster primary) all workers'. */
+export interface AdminSources {
+  report(): Promise<ReadinessReport>;
+  metrics(): Promise<string>;
+}
+
+export function adminHandler(readiness: Readiness | AdminSources): (req: IncomingMessage, res: ServerResponse) => void {
+  const metrics = 'metrics' in readiness ? () => readiness.metrics() : metricsText;
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -41,7 +48,7 @@ export function adminHandler(readiness: Readiness): (req: IncomingMessage, res: 
         json(res, report.ready ? 200 : 503, report.ready ? { status: 'ready', checks: report.checks } : { status: 'unavailable', error: 'not_ready', failed: report.failed, checks: report.checks });
       });
     } else if (path === '/metrics') {
-      metricsText().then(
+      metrics().then(
         (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(text),
         (error: unknown) => {
           logger.error('metrics failed', { error: error instanceof Error ? error.message : String(error) });
@@ -55,7 +62,7 @@ export function adminHandler(readiness: Readiness): (req: IncomingMessage, res: 
 }
 
 /** Starts the admin listener on host:port (port 0: any free one). */
-export function startAdminListener(readiness: Readiness, host: string, port: number): Promise<AdminListener> {
+export function startAdminListener(readiness: Readiness | AdminSources, host: string, port: number): Promise<AdminListener> {
   loopDelay.enable();
   const server = http.createServer(adminHandler(readiness));
   server.keepAliveTimeout = 5000;
