@@ -13,6 +13,7 @@ import { buildAssets } from '../scripts/build-assets.ts';
 import { hashPassword } from '../src/authentication/password.ts';
 import { REGION, addAdmin, allowApplication, createService, grantToService } from '../src/services/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
+import { SCREENSHOTS } from './helpers/screenshots.ts';
 import { PASSWORD, csrfOf, signIn, startTestGateway, type TestGateway } from './helpers/gateway.ts';
 
 const CONSOLE = 'console.localhost';
@@ -87,6 +88,13 @@ describe.each(databaseBackends())('establishment administrator in Chromium on $n
       await page.waitForURL(`${origin}/personnes/${inesId}?ok=done`);
       expect(await page.textContent('tr[data-access="opendrp"]')).toContain('Service Pneumologie');
       expect(await accessibilityProblems(page)).toEqual([]);
+      // The README's "establishment administrator's day" (npm run screenshots writes them to docs/screenshots/).
+      await page.screenshot({ path: `${SCREENSHOTS}establishment-person.png`, fullPage: true });
+      await page.goto(`${origin}/services/${pneumo.id}`);
+      await page.screenshot({ path: `${SCREENSHOTS}establishment-service.png`, fullPage: true });
+      await page.goto(`${origin}/personnes`);
+      await page.screenshot({ path: `${SCREENSHOTS}establishment-people.png`, fullPage: true });
+      await page.goto(`${origin}/personnes/${inesId}`);
 
       // She activates her account (the portal's first login, done here directly) and gets a certificate.
       const now = gw.clock.now().getTime();
