@@ -44,7 +44,7 @@ DEFAULT_HEADER_NAMES = {
     "establishment": "X-Passerelle-Establishment",
     "assertion": "X-Passerelle-Assertion",
 }
-REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "nbf", "exp", "jti", "preferred_username", "auth_method", "cnf")
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "nbf", "exp", "jti", "preferred_username", "auth_method")
 
 
 class AssertionRefused(Exception):
@@ -169,12 +169,16 @@ class AssertionVerifier:
         # The plain headers are a convenience: they must agree with the signed claims.
         if get("user") != claims["preferred_username"]:
             raise AssertionRefused("user_header_mismatch")
-        fingerprint = (get("certificateSha256") or "").replace(":", "")
-        try:
-            x5t = _b64url_encode(bytes.fromhex(fingerprint))
-        except ValueError:
-            x5t = None
-        if x5t != claims["cnf"].get("x5t#S256"):
+        # A certificate sign-in is bound to the client certificate; Pro Sante Connect has none.
+        if claims["auth_method"] != "pro-sante-connect":
+            fingerprint = (get("certificateSha256") or "").replace(":", "")
+            try:
+                x5t = _b64url_encode(bytes.fromhex(fingerprint))
+            except ValueError:
+                x5t = None
+            if not isinstance(claims.get("cnf"), dict) or x5t != claims["cnf"].get("x5t#S256"):
+                raise AssertionRefused("certificate_binding_mismatch")
+        elif "cnf" in claims or get("certificateSha256"):
             raise AssertionRefused("certificate_binding_mismatch")
         if (get("legacyUser") or None) != claims.get("legacy_username"):
             raise AssertionRefused("legacy_header_mismatch")

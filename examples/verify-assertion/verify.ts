@@ -77,12 +77,13 @@ export interface PasserelleClaims extends JWTPayload {
   email: string;
   /** RFC 8176 method references. */
   amr: string[];
-  auth_method: 'personal-certificate' | 'collective-certificate' | 'cps-card';
+  auth_method: 'personal-certificate' | 'collective-certificate' | 'cps-card' | 'pro-sante-connect';
   establishment: { id: string; name: string | null } | null;
   /** Your application's previous identifier for this person, once mapped. */
   legacy_username?: string;
   /** RFC 8705: base64url SHA-256 of the client certificate the gateway saw. */
-  cnf: { 'x5t#S256': string };
+  /** Certificate methods only: absent for Pro Santé Connect (no client certificate). */
+  cnf?: { 'x5t#S256': string };
 }
 
 export interface VerifiedIdentity {
@@ -159,7 +160,7 @@ export function createAssertionVerifier(options: VerifierOptions) {
       issuer: options.issuer,
       audience: options.audience, // an assertion made for another application is refused
       typ: 'JWT',
-      requiredClaims: ['sub', 'iat', 'nbf', 'exp', 'jti', 'preferred_username', 'auth_method', 'cnf'],
+      requiredClaims: ['sub', 'iat', 'nbf', 'exp', 'jti', 'preferred_username', 'auth_method'],
       clockTolerance: options.clockToleranceSeconds ?? 5,
       maxTokenAge: options.maxAgeSeconds ?? 120,
       ...(options.currentDate ? { currentDate: options.currentDate() } : {}),
@@ -181,9 +182,11 @@ export function createAssertionVerifier(options: VerifierOptions) {
       return { ok: false, reason: reasonOf(error) };
     }
     if (single(headers, names.user) !== claims.preferred_username) return { ok: false, reason: 'user_header_mismatch' };
-    // The assertion is bound to the client certificate the gateway saw.
-    const fingerprint = single(headers, names.certificateSha256);
-    if (!fingerprint || x5tFromHex(fingerprint) !== claims.cnf?.['x5t#S256']) return { ok: false, reason: 'certificate_binding_mismatch' };
+    // A certificate sign-in is bound to the client certificate the gateway saw; Pro Santé Connect has none.
+    if (claims.auth_method !== 'pro-sante-connect') {
+      const fingerprint = single(headers, names.certificateSha256);
+      if (!fingerprint || x5tFromHex(fingerprint) !== claims.cnf?.['x5t#S256']) return { ok: false, reason: 'certificate_binding_mismatch' };
+    } else if (claims.cnf || single(headers, names.certificateSha256)) return { ok: false, reason: 'certificate_binding_mismatch' };
     if (single(headers, names.legacyUser) !== claims.legacy_username) return { ok: false, reason: 'legacy_header_mismatch' };
     return {
       ok: true,
