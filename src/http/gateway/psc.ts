@@ -1,4 +1,5 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { destroyCurrentSession, regenerateSession, saveSession } from '../kit/session.ts';
 import type { TLSSocket } from 'node:tls';
 import type { HttpDeps } from '../deps.ts';
 import type { SessionLimits } from '../../authentication/session-policy.ts';
@@ -59,14 +60,10 @@ function hostUrl(req: Request, port: number, path: string): string {
   return `https://${requestHost(req)}${port === 443 ? '' : `:${port}`}${path}`;
 }
 
-function promise(fn: (done: (error?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => fn((error) => (error ? reject(error instanceof Error ? error : new Error('session store error')) : resolve())));
-}
-
 /** Did this TLS connection present a client certificate at all (trusted or not)? */
 function presentsCertificate(req: Request): boolean {
-  const peer = (req.socket as TLSSocket).getPeerCertificate?.(false);
-  return Boolean(peer && 'raw' in peer && peer.raw);
+  const peer = (req.socket as TLSSocket).getPeerX509Certificate?.();
+  return Boolean(peer?.raw.length);
 }
 
 /**
@@ -94,9 +91,6 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     sendPage(res, status, PscFailedPage({ lang: res.locals.lang, reason, kind, retryUrl: PSC_PATHS.login }));
   };
 
-  const regenerate = (req: Request) => promise((done) => req.session.regenerate(done));
-  const save = (req: Request) => promise((done) => req.session.save(done));
-
   router.use((_req, res, next) => (allowsPsc(config, res.locals.application) ? next() : next('router')));
   router.use(options.session);
 
@@ -114,7 +108,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     }
     const reason = verdict === 'valid' ? 'provider_logout' : verdict;
     await audit(req, res, { action: 'gateway.session', outcome: 'failure', reason, actor: auth.identifier, details: { userId: auth.userId } });
-    await regenerate(req);
+    await regenerateSession(req);
     res.locals.sessionExpired = reason === 'idle_timeout' || reason === 'absolute_timeout';
     next();
   });
@@ -124,7 +118,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     try {
       const { url, flow } = await client.begin(hostUrl(req, port, PSC_PATHS.callback), next, clock.now().getTime());
       req.session.pscFlow = flow;
-      await save(req);
+      await saveSession(req);
       res.redirect(303, url);
     } catch (error) {
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason: 'psc_unavailable' });
@@ -139,7 +133,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     delete req.session.pscFlow;
     const now = clock.now().getTime();
     if (!flow || now - flow.startedAt > config.psc.flowTtlSeconds * 1000) {
-      await save(req);
+      await saveSession(req);
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason: flow ? 'psc_flow_expired' : 'psc_flow_missing' });
       return failed(req, res, 400, flow ? 'psc_flow_expired' : 'psc_flow_missing');
     }
@@ -147,7 +141,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     try {
       signIn = await client.complete(new URL(req.originalUrl, hostUrl(req, port, '/')), flow);
     } catch (error) {
-      await save(req);
+      await saveSession(req);
       const reason = error instanceof PscError ? error.reason : 'psc_token_invalid';
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason });
       return failed(req, res, reason === 'psc_unavailable' ? 503 : 400, reason, reason === 'psc_unavailable' ? 'unavailable' : reason === 'psc_acr_insufficient' ? 'acr' : 'invalid');
@@ -155,7 +149,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     const details = { nationalId: signIn.professional.nationalId.value, acr: signIn.acr };
     const decision = await decidePscSignIn(storage, signIn, res.locals.application.id);
     if (decision.kind === 'unknown' || decision.kind === 'ambiguous') {
-      await save(req);
+      await saveSession(req);
       const reason = decision.kind === 'unknown' ? 'psc_unknown_professional' : 'psc_ambiguous_professional';
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason, details });
       let registrationUrl: string | null = null;
@@ -169,23 +163,23 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
       return sendPage(res, 403, PscUnknownPage({ lang: res.locals.lang, name, rpps: signIn.professional.nationalId.number, registrationUrl, supportContact: config.support.contact }));
     }
     if (decision.kind === 'denied') {
-      await save(req);
+      await saveSession(req);
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason: decision.reason, actor: decision.user?.identifier ?? null, details });
       return sendDenial(req, res, config, decision.reason, { ...(decision.user ? { identifier: decision.user.identifier } : {}), applicationName: res.locals.application.name });
     }
     const user = decision.user;
     if (!(await options.policy.recordLogin(user, clientIp(req)))) {
-      await save(req);
+      await saveSession(req);
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason: 'account_locked', actor: user.identifier, details });
       return sendDenial(req, res, config, 'account_locked', { identifier: user.identifier, applicationName: res.locals.application.name });
     }
     // A fresh session id at sign-in: a planted pre-login cookie is worth nothing.
-    await regenerate(req);
+    await regenerateSession(req);
     const id = runtime.random.uuid();
     await storage.pscSessions.open({ id, issuer: signIn.issuer, pscSid: signIn.sid, pscSub: signIn.professional.sub, userId: user.id, applicationId: res.locals.application.id, acr: signIn.acr, createdAt: now });
     const passwordPending = res.locals.application.signIn.passwordAfterPsc;
     req.session.psc = { id, userId: user.id, identifier: user.identifier, applicationId: res.locals.application.id, acr: signIn.acr, amr: signIn.amr, authenticatedAt: now, lastSeenAt: now, idToken: signIn.idToken, passwordPending };
-    await save(req);
+    await saveSession(req);
     await audit(req, res, { action: 'gateway.login', outcome: passwordPending ? 'failure' : 'success', reason: passwordPending ? 'password_required' : null, actor: user.identifier, details: { ...details, amr: signIn.amr, session: id } });
     res.redirect(303, passwordPending ? `${PSC_PATHS.password}?${new URLSearchParams({ next: flow.next })}` : flow.next);
   });
@@ -213,11 +207,11 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
       await audit(req, res, { action: 'gateway.login', outcome: 'failure', reason: check.reason, actor: user.identifier });
       if (check.reason === 'wrong_password' && !check.locked) return renderPassword(req, res, 401, true, nextPath);
       await storage.pscSessions.end(psc.id, 'logout', clock.now().getTime());
-      await regenerate(req);
+      await regenerateSession(req);
       return sendDenial(req, res, config, 'account_locked', { identifier: user.identifier, applicationName: res.locals.application.name });
     }
     psc.passwordPending = false;
-    await save(req);
+    await saveSession(req);
     await audit(req, res, { action: 'gateway.login', outcome: 'success', actor: user.identifier, details: { session: psc.id, password: true } });
     res.redirect(303, nextPath);
   });
@@ -237,7 +231,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
     if (!(await checkCsrf(auditor, req, res, refusal))) return;
     await storage.pscSessions.end(psc.id, 'logout', clock.now().getTime());
     await audit(req, res, { action: 'gateway.logout', outcome: 'success', actor: psc.identifier, details: { session: psc.id, channel: 'relying-party' } });
-    await promise((done) => req.session.destroy(done));
+    await destroyCurrentSession(req);
     const endSession = await client.endSessionUrl(psc.idToken, hostUrl(req, port, PSC_PATHS.loggedOut)).catch(() => null);
     res.redirect(303, endSession ?? PSC_PATHS.loggedOut);
   });
@@ -270,7 +264,7 @@ export function pscGateway(deps: HttpDeps, options: PscGatewayOptions): RequestH
       return sendJson(res, 400, { error: 'invalid_request' });
     }
     const ended = await storage.pscSessions.endByProvider(issuer, { sid }, 'front-channel', clock.now().getTime());
-    if (req.session.psc && ended.some((s) => s.id === req.session.psc!.id)) await regenerate(req);
+    if (req.session.psc && ended.some((s) => s.id === req.session.psc!.id)) await regenerateSession(req);
     await audit(req, res, { action: 'gateway.logout', outcome: 'success', details: { channel: 'front-channel', sessions: ended.map((s) => s.id), users: ended.map((s) => s.userId) } });
     res.status(200).type('text/plain').send('');
   });
