@@ -194,13 +194,13 @@ const base = {
   'error.5xx.lead': 'Something went wrong on our side. Please try again in a few minutes.',
   'error.detail': 'Detail: {message}',
   'error.reference': 'Reference: {code} (HTTP {status})',
+  'csrf.title': 'Form expired',
+  'csrf.lead': 'This form has expired or was already sent. Reload the page and try again.',
+  'csrf.back': 'Back to the form',
 
   'help.title': '{platform}: secure access to health applications',
   'help.intro':
     '{platform} protects access to the regional health platform’s applications. Every workstation needs a certificate, and your personal password is still asked at each sign-in.',
-  'csrf.title': 'Form expired',
-  'csrf.lead': 'This form has expired or was already sent. Reload the page and try again.',
-  'csrf.back': 'Back to the form',
   'help.kinds.title': 'Two kinds of certificate',
   'help.kinds.personal':
     'Personal certificate: for a computer only you use (or your own session on it). One certificate per computer; your identifier is then filled in for you.',

@@ -198,11 +198,11 @@ const base = {
   'error.5xx.lead': 'Un problème est survenu de notre côté. Réessayez dans quelques minutes.',
   'error.detail': 'Détail : {message}',
   'error.reference': 'Référence : {code} (HTTP {status})',
-
-  // Public help page
   'csrf.title': 'Formulaire expiré',
   'csrf.lead': 'Ce formulaire a expiré ou a déjà été envoyé. Rechargez la page et recommencez.',
   'csrf.back': 'Revenir au formulaire',
+
+  // Public help page
   'help.title': '{platform} : accès sécurisé aux applications de santé',
   'help.intro':
     '{platform} protège l’accès aux applications de la plateforme régionale de santé. Chaque poste de travail doit disposer d’un certificat, et votre mot de passe personnel reste demandé à chaque connexion.',
