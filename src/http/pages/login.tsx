@@ -1,4 +1,5 @@
 import { t, type Lang } from '../i18n/index.ts';
+import { tPlural } from '../i18n/plural.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { safeUrl, tRich } from './rich.tsx';
 import { applicationLabel } from './application-label.ts';
@@ -49,7 +50,7 @@ function LoginAlert({ lang, error, remaining, personal, threshold }: { lang: Lan
       <p>{t(lang, invalid && personal ? 'login.error.invalid_password' : `login.error.${error}`)}</p>
       {warn && (
         <p>
-          {remaining === 1 ? t(lang, 'login.remaining.one') : t(lang, 'login.remaining.other', { count: remaining })}
+          {tPlural(lang, 'login.remaining', remaining)}
         </p>
       )}
       {invalid && !personal && threshold !== undefined && <p>{t(lang, 'login.lockoutWarning', { count: threshold })}</p>}
