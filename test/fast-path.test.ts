@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { deactivatePerson } from '../src/people/actions.ts';
 import { redisChannel, EVENTS_CHANNEL, type Invalidation } from '../src/events/index.ts';
+import { accessTableChanged } from '../src/storage/changes.ts';
 import { csrfOf, errorCode, signIn, startTestGateway, type ClientCertificate, type TestGateway } from './helpers/gateway.ts';
 import { databaseBackends, sessionBackends } from './helpers/backends.ts';
 
@@ -236,5 +237,21 @@ describe.skipIf(redisUrls.length === 0)('event channel on Redis (not run here: n
       await two.close();
       await one.close();
     }
+  });
+});
+
+describe('which writes make the gateway forget (src/storage/changes.ts)', () => {
+  it('status, grants and certificates count; the lockout counter and login bookkeeping do not; reads never', () => {
+    expect(accessTableChanged("UPDATE users SET status = 'locked', locked_at = ?, updated_at = ? WHERE id = ? AND failed_logins >= ?")).toBe('users');
+    expect(accessTableChanged('UPDATE users SET status = ?, updated_at = ? WHERE id = ?')).toBe('users');
+    expect(accessTableChanged("UPDATE certificates SET status = 'revoked', revoked_at = ? WHERE serial = ?")).toBe('certificates');
+    expect(accessTableChanged('INSERT INTO grants (user_id, application_id) VALUES (?, ?)')).toBe('grants');
+    expect(accessTableChanged('DELETE FROM service_members WHERE service_id = ?')).toBe('service_members');
+    expect(accessTableChanged('UPDATE users SET failed_logins = failed_logins + 1, updated_at = ? WHERE id = ? RETURNING failed_logins')).toBeNull();
+    expect(accessTableChanged('UPDATE users SET failed_logins = 0, last_login_at = ?, last_login_ip = ?, updated_at = ? WHERE id = ?')).toBeNull();
+    // Anything the parser cannot read as bookkeeping only is taken as a change (fail safe).
+    expect(accessTableChanged('UPDATE users SET failed_logins = COALESCE(?, 0), status = ? WHERE id = ?')).toBe('users');
+    expect(accessTableChanged('SELECT * FROM users WHERE id = ?')).toBeNull();
+    expect(accessTableChanged("UPDATE outbox SET status = 'sent' WHERE id = ?")).toBeNull();
   });
 });

@@ -19,11 +19,34 @@ export const ACCESS_TABLES: ReadonlySet<string> = new Set([
 ]);
 
 const WRITE = /^\s*(?:WITH\b[\s\S]*?\)\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([a-z_]+)"?/i;
+const UPDATE_SET = /^\s*UPDATE\s+"?([a-z_]+)"?\s+SET\s+([\s\S]*?)\s+WHERE\s/i;
+
+/**
+ * Columns whose change decides nothing about access: the lockout counter and the login
+ * bookkeeping. Every sign-in attempt writes them; taking them for access changes would make
+ * every process forget everything at every login. (The lock itself sets `status`: that counts.)
+ */
+const BOOKKEEPING: Readonly<Record<string, ReadonlySet<string>>> = {
+  users: new Set(['failed_logins', 'updated_at', 'last_login_at', 'last_login_ip', 'previous_login_at', 'previous_login_ip']),
+};
 
 /** The table a write statement targets, or null for a read. */
 export function writtenTable(sql: string): string | null {
   const match = WRITE.exec(sql);
   return match ? match[1]!.toLowerCase() : null;
+}
+
+/** The access table a statement changes, or null: reads, other tables, and bookkeeping-only updates. */
+export function accessTableChanged(sql: string): string | null {
+  const table = writtenTable(sql);
+  if (!table || !ACCESS_TABLES.has(table)) return null;
+  const ignored = BOOKKEEPING[table];
+  const update = ignored ? UPDATE_SET.exec(sql) : null;
+  if (ignored && update) {
+    const columns = update[2]!.split(',').map((assignment) => assignment.split('=')[0]!.trim().replace(/"/g, '').toLowerCase());
+    if (columns.every((column) => ignored.has(column))) return null;
+  }
+  return table;
 }
 
 export type ChangeListener = (tables: string[]) => void;
@@ -47,9 +70,9 @@ export class ChangeTrackingDb implements Db {
   }
 
   private async noted<T>(sql: string, result: Promise<T>): Promise<T> {
-    const table = writtenTable(sql);
+    const table = accessTableChanged(sql);
     const value = await result;
-    if (table && ACCESS_TABLES.has(table)) {
+    if (table) {
       if (this.pending) this.pending.add(table);
       else await this.report(new Set([table]));
     }
@@ -65,10 +88,10 @@ export class ChangeTrackingDb implements Db {
   }
 
   async run(sql: string, params?: Param[]): Promise<{ changes: number }> {
-    const table = writtenTable(sql);
+    const table = accessTableChanged(sql);
     const result = await this.inner.run(sql, params);
     // A statement that changed nothing (a compare-and-swap that lost) invalidates nothing.
-    if (table && ACCESS_TABLES.has(table) && result.changes > 0) {
+    if (table && result.changes > 0) {
       if (this.pending) this.pending.add(table);
       else await this.report(new Set([table]));
     }
