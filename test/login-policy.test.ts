@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginPolicy } from '../src/regulation/login-policy.ts';
+import { generate as totpCode } from 'otplib';
+import { TotpService } from '../src/console/index.ts';
 import { INVALID_IDENTIFIER, auditedIdentifier } from '../src/authentication/audited-identifier.ts';
 import type { User } from '../src/model/index.ts';
 import { PASSWORD, csrfOf, errorCode, startTestGateway, type ClientCertificate, type Response, type TestGateway } from './helpers/gateway.ts';
@@ -29,6 +31,31 @@ describe.each(databaseBackends())('login policy on $name', ({ url }) => {
   });
 
   const users = () => gw.runtime.storage.users;
+  it('console second factor: a burst of wrong codes gets at most maxFailures codes checked (the right one included), locks once, then refuses the right code', async () => {
+    const user = await gw.user();
+    const actor = { name: user.identifier, ip: '198.51.100.7', userId: user.id, certificateSerial: null };
+    const totp = new TotpService(gw.runtime, 'k'.repeat(48));
+    const { secret } = await totp.beginEnrolment(user, actor);
+    const code = () => totpCode({ secret, epoch: Math.floor(gw.clock.now().getTime() / 1000) });
+    expect(await totp.confirmEnrolment(user, await code(), actor)).toMatchObject({ ok: true });
+    gw.clock.advance(60_000); // the enrolment's time step is spent: the right code below is a fresh one
+    const right = await code();
+    const wrong = right === '000000' ? '111111' : '000000';
+    const answers = await Promise.all(Array.from({ length: BURST }, (_, i) => totp.verify(user, i === BURST / 2 ? right : wrong, actor)));
+    const max = gw.config.lockout.maxFailures;
+    const checkedWrong = (await audit({ action: 'console.totp.verify', subject: user.identifier })).filter((e) => e.outcome === 'failure' && e.reason === 'invalid_code');
+    expect(checkedWrong.length).toBeLessThanOrEqual(max);
+    expect((await audit({ action: 'user.lockout', subject: user.identifier })).length).toBe(1);
+    expect((await users().findById(user.id))?.status).toBe('locked');
+    // At most maxFailures codes were checked in all, the right one included if it was among them: never more.
+    expect(answers.filter((a) => a.ok).length).toBeLessThanOrEqual(1);
+    expect(checkedWrong.length + answers.filter((a) => a.ok).length).toBeLessThanOrEqual(max);
+    // Locked: even the right code is refused now, unchecked.
+    gw.clock.advance(60_000);
+    expect(await totp.verify(user, await code(), actor)).toMatchObject({ ok: false, locked: true });
+  });
+
+
   const audit = (filter: { action: string; subject?: string }) => gw.runtime.storage.audit.list({ ...filter, limit: 10_000 });
 
   /** One portal session (cookie jar + CSRF token) shared by every request of a burst. */

@@ -7,6 +7,7 @@ import type { TotpRepository } from '../storage/index.ts';
 import type { User } from '../model/index.ts';
 import type { ConsoleActor } from './actor.ts';
 import { SecretBox } from './secret-box.ts';
+import { LoginPolicy } from '../regulation/login-policy.ts';
 import type { TotpRecord } from '../model/console.ts';
 
 export type TotpDeps = Pick<Runtime, 'config' | 'clock' | 'random' | 'storage' | 'auditor'>;
@@ -176,10 +177,27 @@ export class TotpService {
   }
 
   /** The challenge after the password: a TOTP code or a recovery code. */
+  /**
+   * The sign-in's second step. Goes through the one lockout rule (src/regulation/login-policy.ts):
+   * each attempt is counted BEFORE the code is checked, so concurrent guesses cannot get more
+   * than `lockout.maxFailures` codes checked between two right answers.
+   */
   async verify(user: User, code: string, actor: ConsoleActor): Promise<VerifyOutcome> {
-    const method = await this.#spend(user, code);
-    if (!method) return this.#fail(user, actor, 'console.totp.verify', 'invalid_code');
-    await this.deps.storage.users.clearFailuresAfterSecondFactor(user.id, this.#now());
+    const policy = new LoginPolicy(this.deps.storage, this.deps.clock, this.deps.auditor, this.deps.config.lockout.maxFailures);
+    let method: 'totp' | 'recovery' | null = null;
+    const checked = await policy.attempt(
+      user,
+      async () => {
+        method = await this.#spend(user, code);
+        return method !== null;
+      },
+      { ip: actor.ip ?? null, certificateSerial: actor.certificateSerial ?? null, applicationId: 'console' },
+    );
+    if (!checked.ok || !method) {
+      const reason = checked.ok ? 'invalid_code' : checked.reason === 'wrong_password' ? 'invalid_code' : checked.reason;
+      await this.#audit('console.totp.verify', 'failure', actor, user, reason);
+      return checked.ok || checked.reason !== 'wrong_password' ? { ok: false, reason: 'invalid_code', locked: true, remaining: 0 } : { ok: false, reason: 'invalid_code', locked: checked.locked, remaining: checked.remaining };
+    }
     const left = method === 'recovery' ? await this.recoveryCodesLeft(user.id) : undefined;
     await this.#audit('console.totp.verify', 'success', actor, user, null, { method, ...(left === undefined ? {} : { recoveryCodesLeft: left }) });
     return { ok: true, method };
