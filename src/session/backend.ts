@@ -14,7 +14,7 @@ export interface SessionBackend {
   readonly kind: 'memory' | 'redis';
   /**
    * Per-address (or per-identifier) counters beside the sessions: in-process for the memory
-   * backend, in Redis (under `<prefix>rl:`) for Redis, so replicas share one limit.
+   * backend, in Redis (under `rl:<prefix>`, outside the sessions' prefix) for Redis, so replicas share one limit.
    */
   readonly rateLimiter: RateLimiterFactory;
   /**
@@ -195,7 +195,8 @@ function redisBackend(url: string, options: SessionBackendOptions): SessionBacke
     client.disconnect();
   }
 
-  const rateLimiter = redisRateLimiter(client, `${options.prefix ?? DEFAULT_SESSION_PREFIX}rl:`, where);
+  // Outside the session prefix: connect-redis lists sessions by scanning `<prefix>*` and would read these keys as sessions.
+  const rateLimiter = redisRateLimiter(client, `rl:${options.prefix ?? DEFAULT_SESSION_PREFIX}`, where);
   // enableOfflineQueue is off and commandTimeout set: a ping while Redis is down fails at once or soon.
   const ping = async (): Promise<void> => {
     await client.ping();
