@@ -18,7 +18,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import { hashSync as bcryptHash } from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../src/demo/app.ts';
-import { checkLegacyCredentials, cutOverUser, hashScheme, importLegacyAccounts, parseCsv, requireLegacyApplication, verifyLegacyHash } from '../src/legacy/index.ts';
+import { checkLegacyCredentials, checkWithLockout, cutOverUser, hashScheme, importLegacyAccounts, parseCsv, requireLegacyApplication, verifyLegacyHash } from '../src/legacy/index.ts';
 import { createToken } from '../src/tokens/index.ts';
 import type { User } from '../src/model/index.ts';
 import { databaseBackends } from './helpers/backends.ts';
@@ -359,6 +359,23 @@ describe.each(databaseBackends())('legacy identifiers on $name', ({ url }) => {
     expect(audited[0]).toMatchObject({ outcome: 'failure', details: { legacyUsername: 'rpetit', holder: holder.user.identifier } });
     // Still nothing proxied for the claimant.
     expect((await cb.get('/api/whoami', JSON_ACCEPT)).status).toBe(403);
+  });
+
+  it('a burst of concurrent wrong legacy passwords gets at most maxFailures checks, locks once, and the right one racing it is refused', async () => {
+    await importLegacyAccounts(gw.runtime, 'opendrp', 'identifier,password\nrafale.legacy,Drp-Rafale-2019\n', actor);
+    const app = requireLegacyApplication(gw.config, 'opendrp');
+    const max = gw.config.lockout.maxFailures;
+    const context = { via: 'portal' as const, actor: null, ip: '198.51.100.9' };
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => checkWithLockout(gw.runtime, app, 'rafale.legacy', i === 15 ? 'Drp-Rafale-2019' : `faux-${i}`, context)));
+    const mine = (e: { details: unknown }) => (e.details as { legacyUsername?: string } | null)?.legacyUsername === 'rafale.legacy';
+    const checkedWrong = (await audit('legacy.sign_in')).filter((e) => mine(e) && e.reason === 'wrong_legacy_password');
+    const valid = answers.filter((a) => a.kind === 'valid').length;
+    expect(checkedWrong.length + valid).toBeLessThanOrEqual(max);
+    expect((await audit('legacy.lockout')).filter(mine)).toHaveLength(valid === 1 ? 0 : 1);
+    if (valid === 0) {
+      expect(await repo().lock('opendrp', 'rafale.legacy')).toMatchObject({ lockedAt: expect.any(Number) });
+      expect(await checkWithLockout(gw.runtime, app, 'rafale.legacy', 'Drp-Rafale-2019', context)).toEqual({ kind: 'locked' });
+    }
   });
 
   it('five wrong passwords lock THAT legacy identifier, on the first-use page and the portal alike', async () => {

@@ -40,24 +40,29 @@ export async function checkWithLockout(deps: LegacyDeps, app: LegacyApplication,
       details: { legacyUsername: username, via: context.via },
     });
 
-  if ((await repo.lock(app.id, key))?.lockedAt != null) {
+  // The attempt is counted before the check (released if the check could not run): concurrent guesses
+  // get at most `max` checks, as for Passerelle passwords (src/regulation/login-policy.ts).
+  const position = await repo.reserveAttempt(app.id, key, max, deps.clock.now().getTime());
+  if (position === undefined) {
     await audit('failure', 'legacy_locked');
     return { kind: 'locked' };
   }
   const check = await checkLegacyCredentials(deps.storage.legacy, app, username, password);
   if (check.verdict === 'unavailable') {
+    await repo.releaseAttempt(app.id, key, deps.clock.now().getTime());
     await audit('failure', `legacy_unavailable:${check.reason}`);
     return { kind: 'unavailable' };
   }
   if (check.verdict === 'invalid') {
-    const counted = await repo.recordFailure(app.id, key, max, deps.clock.now().getTime());
+    const lockedNow = await repo.lockIfExhausted(app.id, key, max, deps.clock.now().getTime());
     await audit('failure', 'wrong_legacy_password');
-    if (counted.locked) {
-      await audit('info', 'too_many_failures', 'legacy.lockout');
-      return { kind: 'locked' };
-    }
-    return { kind: 'invalid', remainingAttempts: Math.max(max - counted.failures, 0) };
+    if (lockedNow) await audit('info', 'too_many_failures', 'legacy.lockout');
+    if (lockedNow || position >= max) return { kind: 'locked' };
+    return { kind: 'invalid', remainingAttempts: Math.max(max - position, 0) };
   }
-  await repo.clearFailures(app.id, key);
+  if (!(await repo.clearFailures(app.id, key))) {
+    await audit('failure', 'legacy_locked');
+    return { kind: 'locked' };
+  }
   return { kind: 'valid', username: check.username };
 }

@@ -118,23 +118,45 @@ export class LegacyRepository {
     return camel<LegacyLock>(await this.db.get('SELECT * FROM legacy_failures WHERE application_id = ? AND username_key = ?', [applicationId, usernameKey]));
   }
 
-  /** One more wrong password, in one statement (atomic across replicas); locks at `maxFailures`. */
-  async recordFailure(applicationId: string, usernameKey: string, maxFailures: number, now: number): Promise<{ failures: number; locked: boolean }> {
-    const row = await this.db.get<{ failures: number; locked_at: number | null }>(
-      `INSERT INTO legacy_failures (application_id, username_key, failures, locked_at, updated_at) VALUES (?, ?, 1, ?, ?)
-       ON CONFLICT (application_id, username_key) DO UPDATE SET
-         failures = legacy_failures.failures + 1,
-         locked_at = CASE WHEN legacy_failures.locked_at IS NULL AND legacy_failures.failures + 1 >= ? THEN ? ELSE legacy_failures.locked_at END,
-         updated_at = ?
-       RETURNING failures, locked_at`,
-      [applicationId, usernameKey, maxFailures <= 1 ? now : null, now, maxFailures, now, now],
+  /**
+   * Counts an attempt BEFORE its password is checked, in one statement (atomic across replicas):
+   * its position, or undefined when the identifier is locked or every attempt is already taken by
+   * concurrent ones — so a burst of guesses gets at most `maxFailures` checks.
+   */
+  async reserveAttempt(applicationId: string, usernameKey: string, maxFailures: number, now: number): Promise<number | undefined> {
+    const row = await this.db.get<{ failures: number }>(
+      `INSERT INTO legacy_failures (application_id, username_key, failures, locked_at, updated_at) VALUES (?, ?, 1, NULL, ?)
+       ON CONFLICT (application_id, username_key) DO UPDATE SET failures = legacy_failures.failures + 1, updated_at = excluded.updated_at
+         WHERE legacy_failures.locked_at IS NULL AND legacy_failures.failures < ?
+       RETURNING failures`,
+      [applicationId, usernameKey, now, maxFailures],
     );
-    return { failures: Number(row?.failures ?? maxFailures), locked: row?.locked_at != null };
+    return row ? Number(row.failures) : undefined;
   }
 
-  /** A right password clears the count (never a lock: locked identifiers are refused before the check). */
-  async clearFailures(applicationId: string, usernameKey: string): Promise<void> {
+  /** A reserved attempt that could not be checked (legacy store unreachable) is given back. */
+  async releaseAttempt(applicationId: string, usernameKey: string, now: number): Promise<void> {
+    await this.db.run('UPDATE legacy_failures SET failures = failures - 1, updated_at = ? WHERE application_id = ? AND username_key = ? AND locked_at IS NULL AND failures > 0', [now, applicationId, usernameKey]);
+    // Back to nothing counted: no row, as if the attempt had not happened.
+    await this.db.run('DELETE FROM legacy_failures WHERE application_id = ? AND username_key = ? AND locked_at IS NULL AND failures = 0', [applicationId, usernameKey]);
+  }
+
+  /** After a wrong password: locks once the count is spent. True when THIS call locked it. */
+  async lockIfExhausted(applicationId: string, usernameKey: string, maxFailures: number, now: number): Promise<boolean> {
+    const r = await this.db.run('UPDATE legacy_failures SET locked_at = ?, updated_at = ? WHERE application_id = ? AND username_key = ? AND locked_at IS NULL AND failures >= ?', [
+      now,
+      now,
+      applicationId,
+      usernameKey,
+      maxFailures,
+    ]);
+    return r.changes === 1;
+  }
+
+  /** A right password clears the count — false (nothing cleared) when the identifier was locked meanwhile. */
+  async clearFailures(applicationId: string, usernameKey: string): Promise<boolean> {
     await this.db.run('DELETE FROM legacy_failures WHERE application_id = ? AND username_key = ? AND locked_at IS NULL', [applicationId, usernameKey]);
+    return (await this.lock(applicationId, usernameKey))?.lockedAt == null;
   }
 
   async unlock(applicationId: string, usernameKey: string): Promise<boolean> {
