@@ -54,16 +54,17 @@ export function createFastPath(deps: FastPathDeps): FastPath {
   const byHost = new Map(config.applications.map((app) => [app.host, app]));
   const cookieName = config.session.cookieName;
 
-  async function certificateOf(socket: TLSSocket, req: IncomingMessage): Promise<ConnectionEntry | null> {
+  /** `fresh`: read from the store on this request (a new connection): the session and access are then read afresh too. */
+  async function certificateOf(socket: TLSSocket, req: IncomingMessage): Promise<{ entry: ConnectionEntry; fresh: boolean } | null> {
     const cached = hot.connection(socket);
-    if (cached) return cached;
+    if (cached) return { entry: cached, fresh: false };
     const stamp = hot.stamp();
     const resolution = await resolveCertificate(presentedCertificate(socket), runtime.storage, runtime.clock);
     if (!resolution.ok) return null;
     await supersedeOnFirstUse(runtime, resolution.context, clientIp(req));
     const entry: ConnectionEntry = { ...stamp, certificate: resolution.context };
     hot.keepConnection(socket, entry);
-    return entry;
+    return { entry, fresh: true };
   }
 
   function sessionIdOf(entry: ConnectionEntry, cookieHeader: string | undefined): string | null {
@@ -75,8 +76,8 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     return sid;
   }
 
-  async function sessionOf(sid: string) {
-    const cached = hot.session(sid);
+  async function sessionOf(sid: string, fresh: boolean) {
+    const cached = fresh ? undefined : hot.session(sid);
     if (cached) return cached;
     const stamp = hot.stamp();
     const data = await getSession(deps.store, sid);
@@ -86,9 +87,9 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     return entry;
   }
 
-  async function accessOf(application: ApplicationConfig, context: CertificateContext, userId: string) {
+  async function accessOf(application: ApplicationConfig, context: CertificateContext, userId: string, fresh: boolean) {
     const key = `${userId}\u0000${application.id}\u0000${context.record.serial}`;
-    const cached = hot.accessFor(key);
+    const cached = fresh ? undefined : hot.accessFor(key);
     if (cached) return cached;
     const stamp = hot.stamp();
     const decision = await decideAccess(runtime.storage, context, userId, application.id);
@@ -106,8 +107,11 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     const application = byHost.get(requestHost(req));
     if (!application) return false;
     const socket = req.socket as TLSSocket;
-    const connection = await certificateOf(socket, req);
-    if (!connection) return false;
+    const resolved = await certificateOf(socket, req);
+    if (!resolved) return false;
+    // A new connection checks everything against the store (a change made by another process is seen at once);
+    // later requests on it rely on the invalidations (at once in-process and over Redis, ≤ 250 ms by the counter).
+    const { entry: connection, fresh } = resolved;
     const certificate = connection.certificate;
     // An application that does not take this kind of certificate: the pipeline refuses (method_not_allowed).
     if (!allowsCertificateKind(application, certificate.record.kind)) return false;
@@ -116,7 +120,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
     if (now >= certificate.record.notAfter) return false;
     const sid = sessionIdOf(connection, req.headers.cookie);
     if (!sid) return false;
-    const session = await sessionOf(sid);
+    const session = await sessionOf(sid, fresh);
     const auth = session?.data.auth;
     if (!auth || evaluateSession(auth, certificate.record.fingerprintSha256, 'applications', now, limits) !== 'valid') return false;
     if (shouldTouch(auth, now)) {
@@ -124,7 +128,7 @@ export function createFastPath(deps: FastPathDeps): FastPath {
       hot.forgetSession(sid);
       return false;
     }
-    const access = await accessOf(application, certificate, auth.userId);
+    const access = await accessOf(application, certificate, auth.userId, fresh);
     if (!access) return false;
     let identity = hot.identity(sid, application.id);
     if (!identity) {
