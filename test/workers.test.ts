@@ -73,8 +73,12 @@ describe.skipIf(!redisUrl)('workers: 2 (not run here: no REDIS_URL — more than
     expect(ready.status).toBe(200);
     const checks = ready.body.checks as Record<string, string>;
     expect(Object.keys(checks)).toEqual(expect.arrayContaining(['worker0.database', 'worker0.redis', 'worker1.database', 'worker1.redis']));
-    const listening = server.lines.filter((l) => l.msg === 'listening');
-    expect(new Set(listening.map((l) => l.pid)).size).toBe(2);
+    // Log lines reach stderr in chunks (at least every second): wait for both workers' line.
+    const pids = await eventually(() => {
+      const listening = new Set(server.lines.filter((l) => l.msg === 'listening').map((l) => l.pid));
+      return listening.size === 2 ? listening : false;
+    }, 'both workers logged "listening"', 30_000);
+    expect(pids.size).toBe(2);
   });
 
   it('requests spread over both workers share the session, the limits and a revocation made by the CLI', async () => {

