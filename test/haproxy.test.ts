@@ -86,7 +86,7 @@ describe('two replicas behind HAProxy (send-proxy-v2)', () => {
       JSON.stringify({
         publicUrl: `https://localhost:${front.public}`,
         proxyProtocol: { trustedAddresses: ['127.0.0.1/32'] },
-        shutdown: { graceSeconds: 20 },
+        shutdown: { graceSeconds: 20, delaySeconds: 1 },
         applications: [{ id: 'opendrp', name: 'OpenDRP', host: APP_HOST, upstream: `http://127.0.0.1:${await freePort()}` }],
       }),
     );

@@ -53,7 +53,9 @@ export async function serve(options: { demo: boolean; json: boolean }): Promise<
     stopping = true;
     readiness.startDraining();
     const graceMs = config.shutdown.graceSeconds * 1000;
-    logger.info('stopping: draining', { signal, graceSeconds: config.shutdown.graceSeconds });
+    logger.info('stopping: draining', { signal, graceSeconds: config.shutdown.graceSeconds, delaySeconds: config.shutdown.delaySeconds });
+    // Not ready from now on; still accepting for the delay, until the balancer has seen it.
+    if (config.shutdown.delaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdown.delaySeconds * 1000));
     await listeners?.drain(graceMs);
     await closeAll();
     logger.info('stopped', { signal });

@@ -210,7 +210,11 @@ export const configSchema = z
     /** Processes serving the listeners on this machine (node:cluster): a number, or `auto` (one per core). More than one needs Redis. */
     workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).default(1),
     /** On SIGTERM/SIGINT: how long in-flight requests and WebSockets may take to finish before they are cut. */
-    shutdown: z.object({ graceSeconds: z.number().min(0).max(3600).default(25) }).strict().prefault({}),
+    /**
+     * `delaySeconds`: after the stop signal, keep accepting (while /readyz says 503) this long, so a balancer's health
+     * check takes the replica out before its listeners close — set it above the balancer's detection time.
+     */
+    shutdown: z.object({ graceSeconds: z.number().min(0).max(3600).default(25), delaySeconds: z.number().min(0).max(300).default(0) }).strict().prefault({}),
     /** At start, how long to keep retrying an unreachable database or Redis (not ready meanwhile) before exiting 69; 0: forever. */
     startup: z.object({ waitSeconds: z.number().min(0).max(86_400).default(300) }).strict().prefault({}),
     database: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').nullable() }).strict(),
