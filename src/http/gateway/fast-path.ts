@@ -44,7 +44,8 @@ function isGatewayPath(url: string): boolean {
  * the steady state. It only ever says yes: a request it cannot vouch for from fresh cached state
  * (no session, a session to touch, a certificate or account refused, a legacy choice pending,
  * `?lang=`, a gateway path, caches unusable) goes to the full pipeline (app.ts), which checks the
- * store, answers, audits — and is the only one that writes. What it caches and when it forgets is
+ * store, answers, audits — and does the writing (the lean path writes only what resolving a renewed
+ * certificate writes in the pipeline too: the superseded one's revocation). What it caches and when it forgets is
  * in hot-state.ts; the decisions are the pipeline's own functions (resolveCertificate,
  * evaluateSession, decideAccess, firstUseState, prepareIdentity).
  */
