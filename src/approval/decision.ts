@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NotFoundError, PasserelleError } from '../shared/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors.ts';
 import type { ApprovalDeps, Actor } from './deps.ts';
 
 const MAX_REASON = 2000;
@@ -36,23 +36,10 @@ export function decidedOnce(changed: boolean, what: string, id: string): void {
  * Runs a decision; a refused one (bad input, not found, already decided) leaves a failure
  * row in the audit trail — written on its own, since the decision's transaction rolled back.
  */
-export async function audited<T>(deps: ApprovalDeps, event: { action: string; actor: Actor; subject: string; details?: Record<string, unknown> }, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof PasserelleError && error.expose) {
-      await deps.auditor.record({
-        action: event.action,
-        outcome: 'failure',
-        reason: error.code,
-        actor: event.actor.name,
-        ip: event.actor.ip ?? null,
-        certificateSerial: event.actor.certificateSerial ?? null,
-        subject: event.subject,
-        details: event.details ?? null,
-      });
-    }
-    throw error;
-  }
+export function audited<T>(deps: ApprovalDeps, event: { action: string; actor: Actor; subject: string; details?: Record<string, unknown> }, fn: () => Promise<T>): Promise<T> {
+  return deps.auditor.refusalsOf(
+    { action: event.action, actor: event.actor.name, ip: event.actor.ip ?? null, certificateSerial: event.actor.certificateSerial ?? null, subject: event.subject, details: event.details ?? null },
+    fn,
+  );
 }
 

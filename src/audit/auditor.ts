@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.ts';
+import { PasserelleError } from '../shared/errors.ts';
 import { currentRequestId } from '../shared/request-context.ts';
 import type { AuditRepository } from '../storage/index.ts';
 import type { AuditEventInput } from '../model/index.ts';
@@ -26,6 +27,20 @@ export class Auditor {
       } catch {
         // A listener (metrics) never fails the audited action.
       }
+    }
+  }
+
+  /**
+   * Runs an operation; a refusal meant for the client (an exposed PasserelleError: bad input, not
+   * found, out of scope, already decided) leaves a failure row with its code as the reason — written
+   * on its own, since the operation's transaction rolled back — and is rethrown.
+   */
+  async refusalsOf<T>(event: Omit<AuditEventInput, 'outcome' | 'reason'>, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof PasserelleError && error.expose) await this.record({ ...event, outcome: 'failure', reason: error.code });
+      throw error;
     }
   }
 

@@ -1,5 +1,4 @@
 import type { Repositories } from '../storage/index.ts';
-import { PasserelleError } from '../shared/errors.ts';
 import type { ServicesActor, ServicesDeps } from './deps.ts';
 
 export interface ServicesEvent {
@@ -17,25 +16,19 @@ export function recordIn(deps: ServicesDeps, repos: Repositories, actor: Service
 }
 
 /** Runs an operation; a refusal (bad input, unknown or out-of-scope item) leaves a failure row. */
-export async function attempt<T>(deps: ServicesDeps, actor: ServicesActor, event: ServicesEvent, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof PasserelleError && error.expose) {
-      await deps.auditor.record({
-        action: event.action,
-        outcome: 'failure',
-        reason: error.code,
-        actor: actor.name,
-        ip: actor.ip ?? null,
-        certificateSerial: actor.certificateSerial ?? null,
-        subject: event.subject,
-        applicationId: event.applicationId ?? null,
-        details: event.details ?? null,
-      });
-    }
-    throw error;
-  }
+export function attempt<T>(deps: ServicesDeps, actor: ServicesActor, event: ServicesEvent, fn: () => Promise<T>): Promise<T> {
+  return deps.auditor.refusalsOf(
+    {
+      action: event.action,
+      actor: actor.name,
+      ip: actor.ip ?? null,
+      certificateSerial: actor.certificateSerial ?? null,
+      subject: event.subject,
+      applicationId: event.applicationId ?? null,
+      details: event.details ?? null,
+    },
+    fn,
+  );
 }
 
 /** The audit subject of an establishment-wide event (its services, its delegation). */
