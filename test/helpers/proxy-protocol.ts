@@ -3,6 +3,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { IncomingHttpHeaders } from 'node:http';
+import { collectAnswer } from './serve-process.ts';
 
 const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 
@@ -55,18 +56,7 @@ export function proxiedRequest(o: ProxiedRequest): Promise<{ status: number; hea
         headers,
         agent,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          for (const line of res.headers['set-cookie'] ?? []) {
-            const [pair] = line.split(';');
-            const [name, ...rest] = pair!.split('=');
-            o.cookies?.set(name!.trim(), rest.join('='));
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
+      (res) => collectAnswer(res, o.cookies).then(resolve, reject),
     );
     req.on('error', reject);
     req.end(o.body);

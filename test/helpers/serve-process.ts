@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/passerelle.js');
@@ -108,6 +108,23 @@ export interface TlsResponse {
   body: string;
 }
 
+/** A whole answer, its Set-Cookie lines written into `cookies`. */
+export function collectAnswer(res: IncomingMessage, cookies?: Map<string, string>): Promise<TlsResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      for (const line of res.headers['set-cookie'] ?? []) {
+        const [pair] = line.split(';');
+        const [name, ...rest] = pair!.split('=');
+        cookies?.set(name!.trim(), rest.join('='));
+      }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+    });
+    res.on('error', reject);
+  });
+}
+
 /** One HTTPS request with a client certificate and a cookie jar (updated from Set-Cookie). */
 export function tlsRequest(
   o: { port: number; host: string; ca: string; cert?: { certPem: string; keyPem: string }; method?: string; path?: string; headers?: Record<string, string>; body?: string; cookies?: Map<string, string> },
@@ -117,19 +134,7 @@ export function tlsRequest(
   return new Promise((resolve, reject) => {
     const req = https.request(
       { host: '127.0.0.1', port: o.port, servername: o.host, method: o.method ?? 'GET', path: o.path ?? '/', headers, ca: o.ca, cert: o.cert?.certPem, key: o.cert?.keyPem, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          for (const line of res.headers['set-cookie'] ?? []) {
-            const [pair] = line.split(';');
-            const [name, ...rest] = pair!.split('=');
-            o.cookies?.set(name!.trim(), rest.join('='));
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', reject);
-      },
+      (res) => collectAnswer(res, o.cookies).then(resolve, reject),
     );
     req.on('error', reject);
     req.end(o.body);
